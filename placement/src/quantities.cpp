@@ -23,14 +23,26 @@ H100Eq H100Eq::times(std::int64_t count) const {
   return H100Eq(detail::narrow(detail::Wide{units_} * count, "H100-eq overflow"));
 }
 
-std::string H100Eq::format() const {
-  int places = kScaleDigits;
-  std::int64_t trimmed = units_;
-  while (places > 0 && trimmed % 10 == 0) {
-    trimmed /= 10;
+namespace {
+
+int significantPlaces(std::int64_t units, int scaleDigits) {
+  int places = scaleDigits;
+  while (places > 0 && units % 10 == 0) {
+    units /= 10;
     --places;
   }
-  return formatDecimal(units_, kScaleDigits, {.places = places, .groupThousands = true});
+  return places;
+}
+
+}  // namespace
+
+std::string H100Eq::format() const {
+  return formatDecimal(units_, kScaleDigits,
+                       {.places = significantPlaces(units_, kScaleDigits), .groupThousands = true});
+}
+
+std::string H100Eq::plain() const {
+  return formatDecimal(units_, kScaleDigits, {.places = significantPlaces(units_, kScaleDigits)});
 }
 
 bool Ratio::equals(const Ratio& other) const {

@@ -27,6 +27,8 @@ class H100Eq {
 
   // "250,000" or "0.32": grouped, trailing zero decimals dropped.
   std::string format() const;
+  // "250000" or "0.32": for machine-readable output.
+  std::string plain() const;
   double toDouble() const { return static_cast<double>(units_) / kUnitsPerEq; }
 
  private:
