@@ -20,7 +20,8 @@ std::string rationaleOf(const PoolAdvice& advice) {
                      " training H100-eq x " + advice.efficiency.format(2) + " " +
                      std::string(toString(advice.efficiencySource)) + " efficiency x " +
                      advice.valuePerH100EqHour.format() + ") vs leased " +
-                     advice.leasedHourly.format() + "/h (" + formatDecimal(advice.gpus, 0, {.places = 0, .groupThousands = true}) +
+                     advice.leasedHourly.format() + "/h (" +
+                     formatDecimal(advice.gpus, 0, {.places = 0, .groupThousands = true}) +
                      " GPUs at $" + advice.weightedRatePerGpuHour + " weighted) -> " +
                      std::string(toString(advice.recommendation));
   if (advice.advantageHourly.micros() > 0) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "arithmetic.h"
+#include "text.h"
 
 namespace landlord::placement {
 
@@ -57,7 +58,7 @@ std::int64_t parseDecimal(std::string_view text, int scaleDigits) {
   const std::string_view whole = text.substr(0, point);
   const std::string_view fraction =
       point == std::string_view::npos ? std::string_view{} : text.substr(point + 1);
-  const auto quoted = [&] { return "\"" + std::string(text) + "\""; };
+  const auto quoted = [&] { return detail::quoted(text); };
   if (whole.empty() || !std::all_of(whole.begin(), whole.end(), isDigit) ||
       (point != std::string_view::npos && fraction.empty()) ||
       !std::all_of(fraction.begin(), fraction.end(), isDigit)) {

@@ -4,6 +4,7 @@
 
 #include "landlord/placement/decimal.h"
 #include "landlord/placement/errors.h"
+#include "text.h"
 #include "yaml_reader.h"
 
 namespace landlord::placement {
@@ -82,8 +83,8 @@ PoolSpec parsePool(const YamlReader& reader, const YAML::Node& node, const std::
   pool.name = reader.nonEmptyString(nameNode, YamlReader::join(path, "name"));
   if (!detail::isDns1123Label(pool.name)) {
     reader.fail(nameNode, YamlReader::join(path, "name"),
-                "\"" + pool.name +
-                    "\" is not a DNS-1123 label (lowercase letters, digits and '-', "
+                detail::quoted(pool.name) +
+                    " is not a DNS-1123 label (lowercase letters, digits and '-', "
                     "starting and ending with a letter or digit, at most 63 characters)");
   }
   const std::string groupsPath = YamlReader::join(path, "groups");

@@ -3,9 +3,13 @@
 #include <array>
 #include <utility>
 
+#include "text.h"
+
 namespace landlord::placement {
 
 namespace {
+
+using detail::quoted;
 
 constexpr std::array<std::pair<LeasePhase, std::string_view>, 6> kPhaseNames{{
     {LeasePhase::Pending, "Pending"},
@@ -21,10 +25,6 @@ constexpr std::array<std::pair<LeasePurpose, std::string_view>, 3> kPurposeNames
     {LeasePurpose::Training, "training"},
     {LeasePurpose::Any, "any"},
 }};
-
-std::string quoted(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
-}
 
 std::string describeHolder(const LeaseFacts& lease) {
   return "lease " + quoted(lease.name) + " (tenant " + quoted(lease.tenant) + ", " +

@@ -4,14 +4,13 @@
 #include <stdexcept>
 
 #include "arithmetic.h"
+#include "text.h"
 
 namespace landlord::placement {
 
 namespace {
 
-std::string quoted(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
-}
+using detail::quoted;
 
 std::string joined(const std::vector<std::string>& items) {
   std::string text;

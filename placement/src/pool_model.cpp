@@ -39,7 +39,7 @@ void PoolModel::upsert(const NodeFacts& node) {
 }
 
 bool PoolModel::remove(std::string_view nodeName) {
-  const auto entry = nodes_.find(std::string(nodeName));
+  const auto entry = nodes_.find(nodeName);
   if (entry == nodes_.end()) {
     return false;
   }
@@ -49,7 +49,7 @@ bool PoolModel::remove(std::string_view nodeName) {
 }
 
 bool PoolModel::contains(std::string_view nodeName) const {
-  return nodes_.contains(std::string(nodeName));
+  return nodes_.contains(nodeName);
 }
 
 void PoolModel::add(const Contribution& contribution) {

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "landlord/placement/errors.h"
+#include "text.h"
 
 namespace landlord::placement::detail {
 
@@ -21,7 +22,7 @@ std::string describeType(const YAML::Node& node) {
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Scalar:
-      return "\"" + node.Scalar() + "\"";
+      return quoted(node.Scalar());
     case YAML::NodeType::Null:
       return "nothing";
     case YAML::NodeType::Undefined:

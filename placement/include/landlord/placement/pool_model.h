@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <functional>
 #include <unordered_map>
 
 #include "landlord/placement/catalog.h"
@@ -52,9 +53,16 @@ class PoolModel {
   void add(const Contribution& contribution);
   void subtract(const Contribution& contribution);
 
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const noexcept {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+
   const Catalog* catalog_;
   Composition composition_;
-  std::unordered_map<std::string, Contribution> nodes_;
+  std::unordered_map<std::string, Contribution, NameHash, std::equal_to<>> nodes_;
   std::map<std::string, ModelTally, std::less<>> unknownProducts_;
 };
 
