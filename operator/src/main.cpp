@@ -1,0 +1,165 @@
+// landlord-operator: parses flags, sets up logging, connects to the API
+// server, and runs the manager (metrics and health servers, leader election,
+// controllers) until SIGTERM/SIGINT or lost leadership.
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <random>
+
+#include "landlord/operator/flags.h"
+#include "landlord/operator/health.h"
+#include "landlord/operator/http_server.h"
+#include "landlord/operator/kubeconfig.h"
+#include "landlord/operator/lease_election.h"
+#include "landlord/operator/logging.h"
+#include "landlord/operator/manager.h"
+#include "landlord/operator/metrics.h"
+#include "landlord/operator/rest_client.h"
+#include "landlord/operator/runtime_metrics.h"
+#include "landlord/operator/signals.h"
+
+namespace kube = landlord::kube;
+
+namespace {
+
+constexpr const char* kProgram = "landlord-operator";
+constexpr int kExitUsage = 2;
+
+kube::Logger setUpLogging(const kube::OperatorFlags& flags) {
+  auto logger = kube::makeSpdlogLogger("setup", flags.logFormat, flags.logLevel);
+  // Libraries that log through spdlog's default logger use the same format.
+  spdlog::set_default_logger(kube::makeSpdlogLogger("", flags.logFormat, flags.logLevel));
+  return kube::Logger(logger);
+}
+
+// "<hostname>_<random>", unique per process as client-go recommends.
+std::string leaderIdentity() {
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  std::random_device random;
+  return std::string(host) + "_" + std::to_string(random()) + std::to_string(random());
+}
+
+std::unique_ptr<kube::Election> makeElection(const kube::OperatorFlags& flags,
+                                             const kube::RestConfig& config, kube::Client& client,
+                                             const kube::Clock& clock,
+                                             kube::LeaderElectionMetrics& observer) {
+  if (!flags.leaderElect) {
+    return nullptr;
+  }
+  kube::LeaderElectionConfig election;
+  election.leaseNamespace = !flags.leaderElectionNamespace.empty() ? flags.leaderElectionNamespace
+                                                                   : config.defaultNamespace;
+  if (election.leaseNamespace.empty()) {
+    throw std::runtime_error(
+        "cannot tell the leader election namespace outside a cluster: set "
+        "--leader-election-namespace");
+  }
+  election.leaseName = flags.leaderElectionId;
+  election.identity = leaderIdentity();
+  election.leaseDuration = flags.leaderElectLeaseDuration;
+  election.renewDeadline = flags.leaderElectRenewDeadline;
+  election.retryPeriod = flags.leaderElectRetryPeriod;
+  return kube::makeLeaseElection(client, std::move(election), clock, &observer);
+}
+
+void serveMetrics(kube::Manager& manager, const std::string& address,
+                  const kube::metrics::Registry& registry, const kube::Logger& log) {
+  if (address == "0") {
+    return;
+  }
+  auto server = std::make_unique<kube::EndpointServer>("metrics", address, log);
+  server->handle("/metrics", [&registry](const kube::EndpointRequest&) {
+    return kube::EndpointResponse{200, kube::metrics::kTextExpositionContentType,
+                                  registry.expose()};
+  });
+  server->listen();
+  manager.add(std::move(server));
+}
+
+void serveHealthProbes(kube::Manager& manager, const std::string& address,
+                       const kube::HealthChecks& healthz, const kube::HealthChecks& readyz,
+                       const kube::Logger& log) {
+  if (address == "0") {
+    return;
+  }
+  auto server = std::make_unique<kube::EndpointServer>("health probe", address, log);
+  healthz.serveOn(*server);
+  readyz.serveOn(*server);
+  server->listen();
+  manager.add(std::move(server));
+}
+
+int runOperator(const kube::OperatorFlags& flags) {
+  const kube::Logger log = setUpLogging(flags);
+  kube::SignalStopper signals(log);  // first: threads inherit its signal mask
+  try {
+    kube::RestConfig config = kube::loadConfig({flags.kubeconfig, flags.context});
+    config.qps = flags.kubeApiQps;
+    config.burst = flags.kubeApiBurst;
+    log.info("using API server {} (context {}, from {})", config.server, config.contextName,
+             config.source);
+
+    kube::SteadyClock clock;
+    kube::metrics::Registry registry;
+    kube::RestClientMetrics clientMetrics(registry);
+    kube::LeaderElectionMetrics leaderMetrics(registry);
+    const auto client = kube::makeClient(config, &clientMetrics);
+    kube::HealthChecks healthz("healthz", log);
+    kube::HealthChecks readyz("readyz", log);
+
+    kube::ManagerOptions options;
+    options.clock = &clock;
+    options.gracefulShutdownTimeout = flags.gracefulShutdownTimeout;
+    options.election = makeElection(flags, config, *client, clock, leaderMetrics);
+    kube::Manager manager(std::move(options), log.withValues({{"component", "manager"}}));
+
+    healthz.add("ping", [] { return std::nullopt; });
+    readyz.add("ping", [] { return std::nullopt; });
+    // No informers yet: domain controllers and their caches arrive later.
+    readyz.add("informers-synced", [] { return std::nullopt; });
+    if (flags.leaderElect) {
+      readyz.add("leader-election", [&manager]() -> std::optional<std::string> {
+        if (manager.electionRunning()) {
+          return std::nullopt;
+        }
+        return "leader election is not running";
+      });
+    }
+    serveMetrics(manager, flags.metricsBindAddress, registry, log);
+    serveHealthProbes(manager, flags.healthProbeBindAddress, healthz, readyz, log);
+
+    const kube::ManagerExit exit = manager.run(signals.token());
+    if (exit != kube::ManagerExit::stopped) {
+      log.error("exiting: {}", kube::toString(exit));
+      log.flush();
+      // Threads may still run (leadership lost, shutdown timed out): leave
+      // without joining them.
+      std::_Exit(1);
+    }
+    log.info("shut down cleanly");
+    return 0;
+  } catch (const std::exception& e) {
+    log.error("cannot run: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kube::OperatorFlags flags;
+  try {
+    flags = kube::parseFlags(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const kube::FlagError& e) {
+    std::cerr << kProgram << ": " << e.what() << "\nRun '" << kProgram << " --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (flags.help) {
+    std::cout << kube::flagUsage(kProgram);
+    return 0;
+  }
+  return runOperator(flags);
+}
