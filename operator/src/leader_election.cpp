@@ -84,7 +84,7 @@ class LeaderElector::State {
   }
 
   void observe(const json& spec) {
-    std::string holder = spec.value("holderIdentity", "");
+    std::string holder = holderOf(json{{"spec", spec}});
     bool newLeader = false;
     {
       std::lock_guard lock(mutex);
@@ -185,20 +185,19 @@ class LeaderElector::State {
     std::string holder = holderOf(lease);
     bool mine = holder == config.identity;
     if (!mine && !holder.empty()) {
-      std::lock_guard lock(mutex);
-      if (clock.now() < observedTime + config.leaseDuration) {
-        return false;  // held by another and not expired
-      }
-    }
-    if (!mine) {
       bool wasLeading = false;
+      bool expired = false;
       {
         std::lock_guard lock(mutex);
         wasLeading = leading;
+        expired = clock.now() >= observedTime + config.leaseDuration;
       }
       if (wasLeading) {
-        // Someone else took the lease: we are definitely not leading.
+        // Someone else holds the lease: this process is not leading.
         stopLeading("the lease is now held by '" + holder + "'", true);
+        return false;
+      }
+      if (!expired) {
         return false;
       }
     }
