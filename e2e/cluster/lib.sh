@@ -1,0 +1,306 @@
+# Shared by up, down, status and restart. Sourced, never run.
+# One cluster instance lives in one directory ($LANDLORD_CLUSTER_DIR): its
+# certificates, kubeconfigs, chosen ports, pid files and logs. Two directories
+# give two independent instances; ports are chosen free at first start.
+
+cluster_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_root=$(cd "$cluster_here/../.." && pwd)
+# shellcheck source=versions.env
+source "$cluster_here/versions.env"
+
+cluster_dir=${LANDLORD_CLUSTER_DIR:-$repo_root/.cache/cluster}
+pki_dir=$cluster_dir/pki
+log_dir=$cluster_dir/logs
+pid_dir=$cluster_dir/pids
+env_file=$cluster_dir/env
+admin_kubeconfig=$cluster_dir/admin.kubeconfig
+
+# Stop order: dependants first, etcd last.
+components=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
+
+say() { printf '[cluster] %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+bin_dir() {
+  if [[ -z ${LANDLORD_BIN_DIR:-} ]]; then
+    LANDLORD_BIN_DIR=$("$cluster_here/install-binaries" | tail -n 1)
+    export LANDLORD_BIN_DIR
+  fi
+  printf '%s' "$LANDLORD_BIN_DIR"
+}
+
+pid_of() {
+  local f=$pid_dir/$1.pid
+  [[ -f $f ]] && cat "$f"
+}
+
+# True when the pid file names a live process that is still the component we
+# started (a recycled pid belongs to someone else and must never be killed).
+component_alive() {
+  local pid
+  pid=$(pid_of "$1") || return 1
+  [[ -n $pid && -d /proc/$pid ]] || return 1
+  local exe
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  [[ $(basename "$exe") == "$1" ]]
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Ports are chosen once per instance and kept, so a restarted component comes
+# back where its clients expect it.
+load_or_choose_ports() {
+  if [[ -f $env_file ]]; then
+    # shellcheck disable=SC1090
+    source "$env_file"
+    return
+  fi
+  ETCD_CLIENT_PORT=$(free_port)
+  ETCD_PEER_PORT=$(free_port)
+  APISERVER_PORT=$(free_port)
+  SCHEDULER_PORT=$(free_port)
+  CONTROLLER_MANAGER_PORT=$(free_port)
+  KWOK_PORT=$(free_port)
+  ETCD_DATA_DIR=${LANDLORD_ETCD_DATA_DIR:-$(etcd_data_default)}
+  cat >"$env_file" <<EOF
+ETCD_CLIENT_PORT=$ETCD_CLIENT_PORT
+ETCD_PEER_PORT=$ETCD_PEER_PORT
+ETCD_ENDPOINT=http://127.0.0.1:$ETCD_CLIENT_PORT
+ETCD_DATA_DIR=$ETCD_DATA_DIR
+APISERVER_PORT=$APISERVER_PORT
+APISERVER_URL=https://127.0.0.1:$APISERVER_PORT
+SCHEDULER_PORT=$SCHEDULER_PORT
+CONTROLLER_MANAGER_PORT=$CONTROLLER_MANAGER_PORT
+KWOK_PORT=$KWOK_PORT
+ADMIN_KUBECONFIG=$admin_kubeconfig
+CA_CERT=$pki_dir/ca.crt
+EOF
+  # shellcheck disable=SC1090
+  source "$env_file"
+}
+
+# etcd fsyncs every write; on tmpfs a 57,500-node fleet is created in seconds
+# instead of minutes. The data is disposable test state.
+etcd_data_default() {
+  if [[ -d /dev/shm && -w /dev/shm ]]; then
+    printf '/dev/shm/landlord-etcd-%s' "$(printf '%s' "$cluster_dir" | sha1sum | cut -c1-12)"
+  else
+    printf '%s/etcd-data' "$cluster_dir"
+  fi
+}
+
+# --- certificates -----------------------------------------------------------
+
+issue_cert() { # name subject extensions
+  local name=$1 subject=$2 ext=$3
+  [[ -f $pki_dir/$name.crt ]] && return
+  openssl req -new -newkey rsa:2048 -nodes -keyout "$pki_dir/$name.key" -subj "$subject" \
+    -out "$pki_dir/$name.csr" 2>/dev/null
+  printf '%s\n' "$ext" >"$pki_dir/$name.ext"
+  openssl x509 -req -in "$pki_dir/$name.csr" -CA "$pki_dir/ca.crt" -CAkey "$pki_dir/ca.key" \
+    -CAcreateserial -days 365 -sha256 -extfile "$pki_dir/$name.ext" -out "$pki_dir/$name.crt" 2>/dev/null
+  rm -f "$pki_dir/$name.csr" "$pki_dir/$name.ext"
+}
+
+make_pki() {
+  mkdir -p "$pki_dir"
+  chmod 700 "$pki_dir"
+  if [[ ! -f $pki_dir/ca.crt ]]; then
+    openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki_dir/ca.key" -days 365 -sha256 \
+      -subj "/CN=landlord-local-ca" -out "$pki_dir/ca.crt" 2>/dev/null
+  fi
+  local client='basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth'
+  local server='basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local'
+  issue_cert apiserver "/CN=kube-apiserver" "$server"
+  issue_cert components-serving "/CN=localhost" "$server"
+  issue_cert admin "/O=system:masters/CN=landlord-admin" "$client"
+  issue_cert kube-scheduler "/CN=system:kube-scheduler" "$client"
+  issue_cert kube-controller-manager "/CN=system:kube-controller-manager" "$client"
+  issue_cert kwok "/O=system:masters/CN=kwok" "$client"
+  if [[ ! -f $pki_dir/service-account.key ]]; then
+    openssl genrsa -out "$pki_dir/service-account.key" 2048 2>/dev/null
+    openssl rsa -in "$pki_dir/service-account.key" -pubout -out "$pki_dir/service-account.pub" 2>/dev/null
+  fi
+}
+
+write_kubeconfig() { # file user
+  local file=$1 user=$2
+  cat >"$file" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: landlord-local
+  cluster:
+    server: https://127.0.0.1:$APISERVER_PORT
+    certificate-authority: $pki_dir/ca.crt
+users:
+- name: $user
+  user:
+    client-certificate: $pki_dir/$user.crt
+    client-key: $pki_dir/$user.key
+contexts:
+- name: landlord-local
+  context:
+    cluster: landlord-local
+    user: $user
+current-context: landlord-local
+EOF
+  chmod 600 "$file"
+}
+
+write_kubeconfigs() {
+  write_kubeconfig "$admin_kubeconfig" admin
+  local c
+  for c in kube-scheduler kube-controller-manager kwok; do
+    write_kubeconfig "$cluster_dir/$c.kubeconfig" "$c"
+  done
+}
+
+# --- processes ----------------------------------------------------------------
+
+# setsid detaches the component from the caller's terminal and process group
+# so it outlives `up`; the pid is recorded so `down` stops exactly it.
+launch() { # name command...
+  local name=$1
+  shift
+  say "starting $name"
+  setsid "$@" >>"$log_dir/$name.log" 2>&1 </dev/null &
+  echo $! >"$pid_dir/$name.pid"
+}
+
+# Polls a readiness probe; fails fast if the process died instead of waiting.
+wait_ready() { # name timeout-seconds probe...
+  local name=$1 timeout=$2
+  shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ! component_alive "$name"; then
+      tail -n 30 "$log_dir/$name.log" >&2 || true
+      die "$name exited during start; its log is $log_dir/$name.log"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 30 "$log_dir/$name.log" >&2 || true
+      die "$name not ready after ${timeout}s; its log is $log_dir/$name.log"
+    fi
+    sleep 0.2
+  done
+  say "$name ready"
+}
+
+https_probe() { # url [client-cert-name]
+  local args=(--silent --fail --max-time 2 --cacert "$pki_dir/ca.crt")
+  [[ -n ${2:-} ]] && args+=(--cert "$pki_dir/$2.crt" --key "$pki_dir/$2.key")
+  curl "${args[@]}" "$1"
+}
+
+start_etcd() {
+  mkdir -p "$ETCD_DATA_DIR"
+  launch etcd etcd --name landlord --data-dir "$ETCD_DATA_DIR" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "landlord=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --quota-backend-bytes $((8 * 1024 * 1024 * 1024)) \
+    --snapshot-count 50000 --log-level warn
+  wait_ready etcd 30 curl --silent --fail --max-time 2 "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
+}
+
+start_kube_apiserver() {
+  launch kube-apiserver "$(bin_dir)/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+    --tls-cert-file "$pki_dir/apiserver.crt" --tls-private-key-file "$pki_dir/apiserver.key" \
+    --client-ca-file "$pki_dir/ca.crt" \
+    --authorization-mode Node,RBAC \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$pki_dir/service-account.pub" \
+    --service-account-signing-key-file "$pki_dir/service-account.key" \
+    --api-audiences https://kubernetes.default.svc.cluster.local \
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --allow-privileged --endpoint-reconciler-type none \
+    --max-requests-inflight 2000 --max-mutating-requests-inflight 1000 \
+    --profiling=false --enable-garbage-collector=true \
+    --v 1
+  wait_ready kube-apiserver 120 https_probe "https://127.0.0.1:$APISERVER_PORT/readyz" admin
+}
+
+start_kube_controller_manager() {
+  local kc=$cluster_dir/kube-controller-manager.kubeconfig
+  # Only what landlord's world needs. No node-lifecycle controller: hollow
+  # nodes must stay Ready without heartbeats. Each controller acts with its own
+  # service account and bootstrap role, as in a production cluster (the
+  # component identity alone may not, e.g., empty a namespace).
+  local controllers=garbage-collector-controller,namespace-controller,replicaset-controller
+  controllers+=,deployment-controller,disruption-controller,serviceaccount-controller
+  controllers+=,serviceaccount-token-controller,root-ca-certificate-publisher-controller
+  launch kube-controller-manager "$(bin_dir)/kube-controller-manager" \
+    --kubeconfig "$kc" --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
+    --bind-address 127.0.0.1 --secure-port "$CONTROLLER_MANAGER_PORT" \
+    --tls-cert-file "$pki_dir/components-serving.crt" --tls-private-key-file "$pki_dir/components-serving.key" \
+    --controllers "$controllers" \
+    --service-account-private-key-file "$pki_dir/service-account.key" \
+    --root-ca-file "$pki_dir/ca.crt" \
+    --use-service-account-credentials=true --leader-elect=false \
+    --kube-api-qps 200 --kube-api-burst 400 --v 1
+  wait_ready kube-controller-manager 60 https_probe "https://127.0.0.1:$CONTROLLER_MANAGER_PORT/healthz"
+}
+
+start_kube_scheduler() {
+  local kc=$cluster_dir/kube-scheduler.kubeconfig
+  launch kube-scheduler "$(bin_dir)/kube-scheduler" \
+    --kubeconfig "$kc" --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
+    --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" \
+    --tls-cert-file "$pki_dir/components-serving.crt" --tls-private-key-file "$pki_dir/components-serving.key" \
+    --leader-elect=false --v 1
+  wait_ready kube-scheduler 60 https_probe "https://127.0.0.1:$SCHEDULER_PORT/readyz"
+}
+
+start_kwok() {
+  launch kwok "$(bin_dir)/kwok" --kubeconfig "$cluster_dir/kwok.kubeconfig" \
+    --config "$cluster_here/kwok.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --server-address "127.0.0.1:$KWOK_PORT"
+  wait_ready kwok 60 curl --silent --fail --max-time 2 "http://127.0.0.1:$KWOK_PORT/healthz"
+}
+
+start_component() {
+  case $1 in
+    etcd) start_etcd ;;
+    kube-apiserver) start_kube_apiserver ;;
+    kube-controller-manager) start_kube_controller_manager ;;
+    kube-scheduler) start_kube_scheduler ;;
+    kwok) start_kwok ;;
+    *) die "unknown component '$1' (one of: ${components[*]})" ;;
+  esac
+}
+
+# TERM, then KILL after a grace period; returns non-zero if it survives.
+stop_component() {
+  local name=$1 pid
+  pid=$(pid_of "$name") || return 0
+  if component_alive "$name"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 15))
+    while [[ -d /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.1; done
+    if [[ -d /proc/$pid ]]; then
+      say "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 5))
+      while [[ -d /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.1; done
+    fi
+    if [[ -d /proc/$pid ]]; then
+      say "error: $name (pid $pid) is still running"
+      return 1
+    fi
+    say "stopped $name (pid $pid)"
+  fi
+  rm -f "$pid_dir/$name.pid"
+}
