@@ -137,7 +137,14 @@ Catalog parseCatalog(std::string_view yamlText, std::string_view sourceName) {
   reader.expectSequence(models, "models");
   std::vector<GpuModel> parsed;
   for (std::size_t i = 0; i < models.size(); ++i) {
-    parsed.push_back(parseModel(reader, models[i], YamlReader::index("models", i)));
+    const std::string path = YamlReader::index("models", i);
+    parsed.push_back(parseModel(reader, models[i], path));
+    // Validate as each model is added so an error points at the model that caused it.
+    try {
+      Catalog{parsed};
+    } catch (const std::invalid_argument& error) {
+      reader.fail(models[i], path, error.what());
+    }
   }
   try {
     return Catalog(std::move(parsed));

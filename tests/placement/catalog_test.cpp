@@ -92,11 +92,14 @@ TEST(CatalogTest, RejectsMalformedCatalogWithFileLineAndReason) {
   std::string duplicate(kCatalog);
   duplicate.replace(duplicate.find("NVIDIA-R100"), 11, "NVIDIA-H100-80GB-HBM3");
   EXPECT_THAT(catalogError(duplicate),
-              HasSubstr("product \"NVIDIA-H100-80GB-HBM3\" belongs to both model \"H100\" and "
+              HasSubstr("catalog.yaml:8: models[1]: product \"NVIDIA-H100-80GB-HBM3\" belongs to "
+                        "both model \"H100\" and "
                         "model \"R100\""));
   std::string zero(kCatalog);
   zero.replace(zero.find("trainingH100Eq: 5"), 17, "trainingH100Eq: 0");
-  EXPECT_THAT(catalogError(zero), HasSubstr("H100-equivalents must be greater than zero"));
+  EXPECT_EQ(catalogError(zero),
+            "catalog.yaml:8: models[1]: model \"R100\": H100-equivalents must be greater than "
+            "zero");
   EXPECT_THAT(catalogError("models: {}\n"), HasSubstr("catalog.yaml:1: models: expected a list"));
   EXPECT_THAT(catalogError("models: []\n"), HasSubstr("at least one model"));
 }
