@@ -1,5 +1,8 @@
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <utility>
+#include <vector>
 
 #include "format.h"
 #include "offline_command_list.h"
@@ -14,11 +17,23 @@ using placement::Catalog;
 using placement::PlanResult;
 
 std::string where(const placement::PlacementDecision& decision, const Catalog& catalog) {
-  std::string text;
+  // One entry per pool, in the order the placement preferred them: "p: 8 H100 + 8 H200".
+  std::vector<std::pair<std::string, std::string>> byPool;
   for (const placement::Allocation& allocation : decision.allocations) {
+    const std::string part = grouped(allocation.gpus) + " " + catalog.model(allocation.model).name;
+    const auto entry = std::find_if(byPool.begin(), byPool.end(), [&](const auto& pool) {
+      return pool.first == allocation.pool;
+    });
+    if (entry == byPool.end()) {
+      byPool.emplace_back(allocation.pool, part);
+    } else {
+      entry->second += " + " + part;
+    }
+  }
+  std::string text;
+  for (const auto& [pool, parts] : byPool) {
     text += text.empty() ? "" : ", ";
-    text += allocation.pool + ": " + grouped(allocation.gpus) + " " +
-            catalog.model(allocation.model).name;
+    text += pool + ": " + parts;
   }
   return text;
 }

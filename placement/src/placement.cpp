@@ -362,6 +362,24 @@ void CapacityLedger::release(const std::vector<Allocation>& allocations) {
   }
 }
 
+std::int64_t CapacityLedger::restore(const std::vector<Allocation>& allocations) {
+  std::int64_t unattributed = 0;
+  for (const Allocation& allocation : allocations) {
+    LeasedPool* pool = const_cast<LeasedPool*>(find(allocation.pool));
+    const auto model = pool == nullptr ? std::vector<ModelCapacity>::iterator{}
+                                       : std::find_if(pool->models.begin(), pool->models.end(),
+                                                      [&](const ModelCapacity& capacity) {
+                                                        return capacity.model == allocation.model;
+                                                      });
+    if (pool == nullptr || model == pool->models.end()) {
+      unattributed += allocation.gpus;
+      continue;
+    }
+    model->reservedGpus += allocation.gpus;
+  }
+  return unattributed;
+}
+
 CapacityLedger CapacityLedger::without(std::string_view pool) const {
   std::vector<LeasedPool> kept;
   std::copy_if(pools_.begin(), pools_.end(), std::back_inserter(kept),

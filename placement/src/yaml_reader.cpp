@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "landlord/placement/errors.h"
 #include "text.h"
@@ -67,8 +68,13 @@ void YamlReader::expectSequence(const YAML::Node& node, std::string_view path) c
 
 void YamlReader::allowOnlyKeys(const YAML::Node& map, std::string_view path,
                                std::initializer_list<std::string_view> keys) const {
+  std::vector<std::string> seen;
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      fail(entry.first, join(path, key), "field is given twice");
+    }
+    seen.push_back(key);
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
       std::string allowed;
       for (std::string_view candidate : keys) {

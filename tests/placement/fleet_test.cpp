@@ -154,6 +154,11 @@ TEST(FleetTest, RejectsUnknownFieldsSoTyposAreNotIgnored) {
               HasSubstr("fleet.yaml:7: pools[0].groups[0].gpuPerNode: unknown field"));
 }
 
+TEST(FleetTest, RejectsFieldsGivenTwice) {
+  EXPECT_EQ(parseErrorOf("name: a\nname: b\npools: []\n"),
+            "fleet.yaml:2: name: field is given twice");
+}
+
 TEST(FleetTest, RejectsMalformedMoneyAndEfficiency) {
   EXPECT_THAT(parseErrorOf("name: x\ntrainingValuePerH100EqHour: 2.2.0\npools: []\n"),
               HasSubstr("fleet.yaml:2: trainingValuePerH100EqHour: expected a plain decimal"));

@@ -234,6 +234,20 @@ TEST_F(PlacementTest, LedgerReservesAndRefusesOvercommit) {
                std::invalid_argument);
 }
 
+TEST_F(PlacementTest, RestoredReservationsMayExceedShrunkCapacity) {
+  CapacityLedger ledger({pool("p", "lab", LeasePurpose::Any, {capacity("H100", 64)})});
+  const std::int64_t unattributed =
+      ledger.restore({{.pool = "p", .model = id("H100"), .gpus = 80},
+                      {.pool = "gone", .model = id("H100"), .gpus = 8},
+                      {.pool = "p", .model = id("GB200"), .gpus = 4}});
+  EXPECT_EQ(unattributed, 12);
+  EXPECT_EQ(ledger.find("p")->models[0].reservedGpus, 80);
+  EXPECT_EQ(ledger.find("p")->freeGpus(), 0);
+  EXPECT_EQ(placeFor(training(8), ledger).reason,
+            "no homogeneous pool leased to tenant \"lab\" has 8 free GPUs; largest is p with 0 "
+            "free");
+}
+
 TEST_F(PlacementTest, TrainingIsReplacedWhenItsPoolIsHandedOver) {
   CapacityLedger ledger({
       pool("colossus-1", "lab", LeasePurpose::Training, {capacity("H100", 20'000, 18'000)}),

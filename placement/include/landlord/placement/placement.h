@@ -37,7 +37,10 @@ struct ModelCapacity {
   std::int64_t reservedGpus = 0;  // already bound to placements
   Money ratePerGpuHour;           // what the tenant pays for one of these GPUs
 
-  std::int64_t freeGpus() const { return capacityGpus - reservedGpus; }
+  // Never negative: nodes may leave a pool after placements were bound to it.
+  std::int64_t freeGpus() const {
+    return capacityGpus > reservedGpus ? capacityGpus - reservedGpus : 0;
+  }
 };
 
 // A pool as placement sees it: held by one tenant under one active lease.
@@ -86,6 +89,11 @@ class CapacityLedger {
   // an unknown pool or model; nothing is reserved then.
   void reserve(const std::vector<Allocation>& allocations);
   void release(const std::vector<Allocation>& allocations);
+  // Records allocations already bound (e.g. read back from Placement status after a
+  // restart) even beyond current capacity, since nodes may have left the pool.
+  // Returns how many GPUs named a pool or model the ledger does not hold; those
+  // are not recorded.
+  std::int64_t restore(const std::vector<Allocation>& allocations);
   CapacityLedger without(std::string_view pool) const;
 
  private:
