@@ -25,6 +25,13 @@ SignalStopper::SignalStopper(Logger logger) : logger_(std::move(logger)) {
   if (const int rc = pthread_sigmask(SIG_BLOCK, &signals_, &previousMask_); rc != 0) {
     throw std::runtime_error(std::string("cannot block termination signals: ") + std::strerror(rc));
   }
+  // A shell starts background jobs with SIGINT ignored, and an ignored signal
+  // is discarded before sigwait() can collect it: restore the default action
+  // (harmless while the signal is blocked).
+  struct sigaction defaultAction {};
+  defaultAction.sa_handler = SIG_DFL;
+  sigaction(SIGINT, &defaultAction, &previousSigint_);
+  sigaction(SIGTERM, &defaultAction, &previousSigterm_);
   waiter_ = std::jthread([this](std::stop_token stop) { wait(stop); });
 }
 
@@ -32,6 +39,8 @@ SignalStopper::~SignalStopper() {
   waiter_.request_stop();
   pthread_kill(waiter_.native_handle(), kWakeSignal);
   waiter_.join();
+  sigaction(SIGINT, &previousSigint_, nullptr);
+  sigaction(SIGTERM, &previousSigterm_, nullptr);
   pthread_sigmask(SIG_SETMASK, &previousMask_, nullptr);
 }
 

@@ -36,6 +36,8 @@ class SignalStopper {
   const Logger logger_;
   sigset_t signals_{};
   sigset_t previousMask_{};
+  struct sigaction previousSigint_ {};
+  struct sigaction previousSigterm_ {};
   std::stop_source source_;
   std::jthread waiter_;
 };
