@@ -50,7 +50,10 @@ bool Arguments::has(std::string_view option) const {
 const std::string& Arguments::value(std::string_view option) const {
   const auto found = values_.find(option);
   if (found == values_.end()) {
-    throw std::logic_error("option --" + std::string(option) + " read but never set");
+    std::string message("option --");
+    message += option;
+    message += " read but never set";
+    throw std::logic_error(message);
   }
   return found->second;
 }

@@ -14,12 +14,17 @@ bool isHelp(std::string_view arg) {
 }
 
 std::string optionUsage(const OptionSpec& option) {
-  std::string text = "--" + option.name;
-  if (!option.valueName.empty()) {
-    text += " " + option.valueName;
-  }
+  std::string text;
   if (option.shortName != '\0') {
-    text = "-" + std::string(1, option.shortName) + ", " + text;
+    text += '-';
+    text += option.shortName;
+    text += ", ";
+  }
+  text += "--";
+  text += option.name;
+  if (!option.valueName.empty()) {
+    text += ' ';
+    text += option.valueName;
   }
   return text;
 }

@@ -23,7 +23,9 @@ std::string composition(const PoolMetrics& metrics) {
     text += grouped(share.tally.gpus) + " " + share.name;
   }
   if (metrics.unknownGpus > 0) {
-    text += " + " + std::to_string(metrics.unknownGpus) + " unknown";
+    text += " + ";
+    text += std::to_string(metrics.unknownGpus);
+    text += " unknown";
   }
   return text.empty() ? "empty" : text;
 }
@@ -61,16 +63,16 @@ void printTable(const ResolvedFleet& fleet, std::ostream& out) {
     table.addRow({pool.name, composition(metrics), grouped(metrics.nodes), grouped(metrics.gpus),
                   metrics.trainingEq.format(), metrics.inferenceEq.format(),
                   metrics.homogeneous ? "homogeneous" : "mixed",
-                  metrics.stragglerEfficiency.format(2), "$" + metrics.weightedRatePerGpuHour(4),
-                  metrics.listHourly.format(), metrics.listAnnual().format(0),
-                  percent(share(metrics.gpus, gpus)),
+                  metrics.stragglerEfficiency.format(2),
+                  std::string("$") + metrics.weightedRatePerGpuHour(4), metrics.listHourly.format(),
+                  metrics.listAnnual().format(0), percent(share(metrics.gpus, gpus)),
                   percent(share(metrics.trainingEq.units(), training.units()))});
   }
   const placement::Money hourly = fleet.listHourly();
-  table.addRow({"TOTAL", "", grouped(nodes), grouped(gpus), training.format(), inference.format(),
-                "", "", gpus == 0 ? "-" : "$" + placement::formatAverage(hourly, gpus, 4),
-                hourly.format(), hourly.times(placement::kHoursPerYear).format(0), "100.0%",
-                "100.0%"});
+  table.addRow(
+      {"TOTAL", "", grouped(nodes), grouped(gpus), training.format(), inference.format(), "", "",
+       gpus == 0 ? "-" : std::string("$") + placement::formatAverage(hourly, gpus, 4),
+       hourly.format(), hourly.times(placement::kHoursPerYear).format(0), "100.0%", "100.0%"});
   out << "Fleet " << fleet.name << " at list prices (" << placement::kHoursPerYear
       << " hours a year)\n\n";
   table.print(out);
