@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "landlord/placement/errors.h"
+#include "source_tree.h"
 
 namespace landlord::placement {
 namespace {
@@ -21,6 +22,23 @@ TEST(CatalogTest, DefaultsMatchDesign) {
   const GpuModel& a100 = catalog.model(*catalog.findModel("A100"));
   EXPECT_EQ(a100.trainingEq.units(), 3'200);
   EXPECT_EQ(a100.listRatePerGpuHour.micros(), 1'300'000);
+}
+
+TEST(CatalogTest, ExampleCatalogFileEqualsBuiltInDefaults) {
+  const Catalog parsed =
+      parseCatalog(testing::readRepositoryFile("cli/examples/catalog.yaml"), "catalog.yaml");
+  const Catalog defaults = Catalog::defaults();
+  ASSERT_EQ(parsed.size(), defaults.size());
+  for (ModelId id = 0; id < defaults.size(); ++id) {
+    const GpuModel& a = parsed.model(id);
+    const GpuModel& b = defaults.model(id);
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.architecture, b.architecture);
+    EXPECT_EQ(a.trainingEq, b.trainingEq);
+    EXPECT_EQ(a.inferenceEq, b.inferenceEq);
+    EXPECT_EQ(a.listRatePerGpuHour, b.listRatePerGpuHour);
+    EXPECT_EQ(a.products, b.products);
+  }
 }
 
 TEST(CatalogTest, MapsFeatureDiscoveryProductsExactly) {
