@@ -179,6 +179,34 @@ TEST(FleetTest, ReportsYamlSyntaxErrorsWithLine) {
   EXPECT_THAT(parseErrorOf("- a\n- b\n"), HasSubstr("must be a mapping"));
 }
 
+// Bad input never crashes and never escapes as anything but a ParseError: every
+// truncation and every single-character corruption of the reference file either
+// parses or is rejected with a located reason.
+TEST(FleetTest, EveryTruncationOrCorruptionParsesOrFailsCleanly) {
+  const std::string text = testing::readRepositoryFile("e2e/fleets/reference.yaml");
+  int rejected = 0;
+  const auto attempt = [&](const std::string& yaml) {
+    try {
+      parseFleet(yaml, "fuzz.yaml");
+    } catch (const ParseError& error) {
+      ++rejected;
+      EXPECT_THAT(error.what(), ::testing::StartsWith("fuzz.yaml:"));
+      EXPECT_GE(error.line(), 1);
+    }
+  };
+  for (std::size_t length = 0; length < text.size(); ++length) {
+    attempt(text.substr(0, length));
+  }
+  for (std::size_t i = 0; i < text.size(); i += 3) {
+    for (char replacement : {'-', ':', '0', '[', '"', '\n'}) {
+      std::string corrupted = text;
+      corrupted[i] = replacement;
+      attempt(corrupted);
+    }
+  }
+  EXPECT_GT(rejected, 100);  // the loop really exercised the error paths
+}
+
 TEST(FleetTest, ErrorCarriesStructuredLocation) {
   try {
     parseFleet("name: x\npools: 3\n", "f.yaml");
