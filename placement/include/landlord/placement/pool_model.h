@@ -24,7 +24,8 @@ struct NodeFacts {
 
 // A pool's composition kept current from node events: add, update and delete are
 // O(1) (a hash lookup and a per-model counter update), so a 30,000-node pool is
-// never recomputed per event. The catalog must outlive the model.
+// never recomputed per event. The catalog must outlive the model. Not synchronised:
+// one owner (e.g. the informer's event handler) updates and reads it.
 class PoolModel {
  public:
   explicit PoolModel(const Catalog& catalog);
