@@ -32,9 +32,10 @@ class Planner {
     // whole remaining plan is exact, not only its first step.
     addStep(plan, HandoverStage::Cordon, releasingLease(), &Planner::cordon);
     addStep(plan, HandoverStage::Evict, releasingLease(), &Planner::evict);
-    addStep(plan, HandoverStage::Release, releasingLease(), &Planner::release);
+    addStep(plan, HandoverStage::Unlabel, releasingLease(), &Planner::unlabel);
     if (input_.incoming) {
-      addStep(plan, HandoverStage::Claim, input_.incoming->lease, &Planner::claim);
+      addStep(plan, HandoverStage::Label, input_.incoming->lease, &Planner::label);
+      addStep(plan, HandoverStage::Taint, input_.incoming->lease, &Planner::taint);
     }
     addStep(plan, HandoverStage::Uncordon, finalLease(), &Planner::uncordon);
     return plan;
@@ -102,7 +103,7 @@ class Planner {
     node.outgoingPods.clear();
   }
 
-  void release(ObservedNode& node, HandoverStep& step) {
+  void unlabel(ObservedNode& node, HandoverStep& step) {
     if (!carriesForeignTenant(node)) {
       return;
     }
@@ -120,22 +121,28 @@ class Planner {
     step.nodeChanges.push_back(std::move(change));
   }
 
-  void claim(ObservedNode& node, HandoverStep& step) {
-    if (carriesIncomingTenant(node)) {
+  void label(ObservedNode& node, HandoverStep& step) {
+    const std::string& tenant = input_.incoming->tenant;
+    const auto label = node.labels.find(std::string(kTenantLabel));
+    if (label != node.labels.end() && label->second == tenant) {
       return;
     }
-    const std::string& tenant = input_.incoming->tenant;
+    node.labels[std::string(kTenantLabel)] = tenant;
     NodeChange change;
     change.node = node.name;
-    const auto label = node.labels.find(std::string(kTenantLabel));
-    if (label == node.labels.end() || label->second != tenant) {
-      change.setLabels.emplace(kTenantLabel, tenant);
-      node.labels[std::string(kTenantLabel)] = tenant;
+    change.setLabels.emplace(kTenantLabel, tenant);
+    step.nodeChanges.push_back(std::move(change));
+  }
+
+  void taint(ObservedNode& node, HandoverStep& step) {
+    const std::string& tenant = input_.incoming->tenant;
+    if (node.tenantTaint == tenant) {
+      return;
     }
-    if (!node.tenantTaint || *node.tenantTaint != tenant) {
-      change.addTaint = tenantTaint(tenant);
-      node.tenantTaint = tenant;
-    }
+    node.tenantTaint = tenant;
+    NodeChange change;
+    change.node = node.name;
+    change.addTaint = tenantTaint(tenant);
     step.nodeChanges.push_back(std::move(change));
   }
 
@@ -187,17 +194,19 @@ class Planner {
 std::string_view toString(HandoverStage stage) {
   switch (stage) {
     case HandoverStage::Cordon:
-      return "cordon";
+      return "Cordon";
     case HandoverStage::Evict:
-      return "evict";
-    case HandoverStage::Release:
-      return "release";
-    case HandoverStage::Claim:
-      return "claim";
+      return "Evict";
+    case HandoverStage::Unlabel:
+      return "Unlabel";
+    case HandoverStage::Label:
+      return "Label";
+    case HandoverStage::Taint:
+      return "Taint";
     case HandoverStage::Uncordon:
-      return "uncordon";
+      return "Uncordon";
   }
-  return "unknown";
+  return "Unknown";
 }
 
 HandoverPlan planHandover(const HandoverInput& input) {

@@ -72,9 +72,12 @@ TEST(HandoverTest, FullHandoverIsOrdered) {
       leasedNode("n1", "owner", {{"train", "worker-0"}}),
   }));
   EXPECT_FALSE(plan.outgoingReleased);
-  ASSERT_EQ(stages(plan), (std::vector<HandoverStage>{HandoverStage::Cordon, HandoverStage::Evict,
-                                                      HandoverStage::Release, HandoverStage::Claim,
-                                                      HandoverStage::Uncordon}));
+  ASSERT_EQ(stages(plan),
+            (std::vector<HandoverStage>{HandoverStage::Cordon, HandoverStage::Evict,
+                                        HandoverStage::Unlabel, HandoverStage::Label,
+                                        HandoverStage::Taint, HandoverStage::Uncordon}));
+  EXPECT_EQ(plan.steps[0].summary, "Cordon 2 nodes of pool colossus-1 for lease owner-c1");
+  EXPECT_EQ(plan.steps[1].summary, "Evict 2 pods of pool colossus-1 for lease owner-c1");
   const HandoverStep& cordon = plan.steps[0];
   EXPECT_EQ(cordon.lease, "owner-c1");
   ASSERT_EQ(cordon.nodeChanges.size(), 2u);
@@ -83,17 +86,22 @@ TEST(HandoverTest, FullHandoverIsOrdered) {
   EXPECT_EQ(cordon.nodeChanges[0].setLabels.at(kCordoned), "colossus-1");
   EXPECT_EQ(plan.steps[1].evictions.size(), 2u);
   EXPECT_EQ(plan.steps[1].evictions[0].pod.name, "worker-0");
-  const NodeChange& release = plan.steps[2].nodeChanges[0];
-  EXPECT_EQ(release.removeLabels, std::vector<std::string>{kTenant});
-  EXPECT_EQ(release.removeTaints,
+  const NodeChange& unlabel = plan.steps[2].nodeChanges[0];
+  EXPECT_EQ(unlabel.removeLabels, std::vector<std::string>{kTenant});
+  EXPECT_EQ(unlabel.removeTaints,
             (std::vector<Taint>{{.key = kTenant, .value = "owner", .effect = "NoSchedule"}}));
-  const HandoverStep& claim = plan.steps[3];
-  EXPECT_EQ(claim.lease, "lessee-c1");
-  EXPECT_EQ(claim.nodeChanges[0].setLabels.at(kTenant), "lessee");
-  EXPECT_EQ(claim.nodeChanges[0].addTaint,
+  const HandoverStep& label = plan.steps[3];
+  EXPECT_EQ(label.lease, "lessee-c1");
+  EXPECT_EQ(label.nodeChanges[0].setLabels.at(kTenant), "lessee");
+  EXPECT_FALSE(label.nodeChanges[0].addTaint.has_value());
+  const HandoverStep& taint = plan.steps[4];
+  EXPECT_EQ(taint.lease, "lessee-c1");
+  EXPECT_EQ(taint.nodeChanges[0].addTaint,
             (Taint{.key = kTenant, .value = "lessee", .effect = "NoSchedule"}));
-  EXPECT_EQ(plan.steps[4].nodeChanges[0].unschedulable, false);
-  EXPECT_EQ(plan.steps[4].nodeChanges[0].removeLabels, std::vector<std::string>{kCordoned});
+  EXPECT_EQ(plan.steps[5].stage, HandoverStage::Uncordon);
+  EXPECT_EQ(plan.steps[5].nodeChanges[0].unschedulable, false);
+  EXPECT_EQ(plan.steps[5].nodeChanges[0].removeLabels, std::vector<std::string>{kCordoned});
+  EXPECT_EQ(toString(HandoverStage::Unlabel), "Unlabel");
 }
 
 // Kill the controller after any step: re-planning from what is observed resumes
@@ -109,7 +117,7 @@ TEST(HandoverTest, ResumesFromEveryIntermediateStateAndConverges) {
     EXPECT_EQ(stages(replanned), stages(plan)) << "planning is not a pure function of state";
     execute(plan.steps.front(), nodes);
   }
-  EXPECT_EQ(executed, 5);
+  EXPECT_EQ(executed, 6);
   for (const ObservedNode& node : nodes) {
     EXPECT_EQ(node.labels.at(kTenant), "lessee");
     EXPECT_EQ(node.tenantTaint, "lessee");
@@ -126,11 +134,11 @@ TEST(HandoverTest, OutgoingIsReleasedOnceNoNodeCarriesItsState) {
   execute(plan.steps[0], nodes);  // cordon
   EXPECT_FALSE(planHandover(handover(nodes)).outgoingReleased);
   plan = planHandover(handover(nodes));
-  ASSERT_EQ(plan.steps[0].stage, HandoverStage::Release);
+  ASSERT_EQ(plan.steps[0].stage, HandoverStage::Unlabel);
   execute(plan.steps[0], nodes);
   plan = planHandover(handover(nodes));
   EXPECT_TRUE(plan.outgoingReleased);
-  EXPECT_EQ(plan.steps[0].stage, HandoverStage::Claim);
+  EXPECT_EQ(plan.steps[0].stage, HandoverStage::Label);
 }
 
 TEST(HandoverTest, AdministratorCordonIsLeftInPlace) {
@@ -159,8 +167,9 @@ TEST(HandoverTest, ProvisioningAFreePoolLabelsAndTaints) {
   HandoverInput input = handover({fresh});
   input.outgoing.reset();
   const HandoverPlan plan = planHandover(input);
-  EXPECT_EQ(stages(plan), (std::vector<HandoverStage>{HandoverStage::Cordon, HandoverStage::Claim,
-                                                      HandoverStage::Uncordon}));
+  EXPECT_EQ(stages(plan),
+            (std::vector<HandoverStage>{HandoverStage::Cordon, HandoverStage::Label,
+                                        HandoverStage::Taint, HandoverStage::Uncordon}));
   EXPECT_EQ(plan.steps[0].lease, "lessee-c1");
 }
 
@@ -169,7 +178,8 @@ TEST(HandoverTest, ReleasingWithoutSuccessorFreesThePool) {
   input.incoming.reset();
   std::vector<ObservedNode>& nodes = input.nodes;
   for (HandoverPlan plan = planHandover(input); !plan.complete(); plan = planHandover(input)) {
-    EXPECT_NE(plan.steps.front().stage, HandoverStage::Claim);
+    EXPECT_NE(plan.steps.front().stage, HandoverStage::Label);
+    EXPECT_NE(plan.steps.front().stage, HandoverStage::Taint);
     execute(plan.steps.front(), nodes);
   }
   EXPECT_FALSE(nodes[0].labels.contains(kTenant));

@@ -13,10 +13,13 @@ namespace landlord::placement {
 // controller that restarts at any moment re-observes, re-plans and resumes.
 //
 // Order: Cordon (every node not yet in its final state) -> Evict (the outgoing
-// tenant's pods, through the Eviction API) -> Release (remove the outgoing
-// tenant's label and taint) -> Claim (the incoming tenant's label and taint) ->
-// Uncordon (only nodes the handover cordoned). With no outgoing lease this
-// provisions a free pool; with no incoming lease it releases a pool back to free.
+// tenant's pods, through the Eviction API) -> Unlabel (remove the outgoing
+// tenant's label and taint) -> Label -> Taint (the incoming tenant's) -> Uncordon
+// (only nodes the handover cordoned). The stage names are PoolLease
+// status.progress step names: a release runs Cordon, Evict, Unlabel; a
+// provisioning runs Label, Taint, Uncordon. With no outgoing lease this provisions
+// a free pool (cordoning it first so nothing lands mid-way); with no incoming
+// lease it releases a pool back to free.
 
 struct LeaseParty {
   std::string lease;
@@ -69,7 +72,8 @@ struct PodEviction {
   PodRef pod;
 };
 
-enum class HandoverStage { Cordon, Evict, Release, Claim, Uncordon };
+enum class HandoverStage { Cordon, Evict, Unlabel, Label, Taint, Uncordon };
+// "Cordon", "Evict", ...: the PoolLease status.progress step names.
 std::string_view toString(HandoverStage stage);
 
 struct HandoverStep {
@@ -77,7 +81,7 @@ struct HandoverStep {
   std::string lease;  // the lease whose status records this step's progress
   std::vector<NodeChange> nodeChanges;
   std::vector<PodEviction> evictions;
-  std::string summary;  // e.g. "cordon 30000 nodes of pool colossus-1"
+  std::string summary;  // e.g. "Cordon 30000 nodes of pool colossus-1 for lease owner-c1"
 };
 
 struct HandoverPlan {
