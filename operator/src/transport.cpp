@@ -251,8 +251,38 @@ class HttpsTransport final : public Transport {
 
   HttpResponse send(const HttpRequest& request) override {
     RequestContext context{config_.server, request.method, request.path};
-    try {
-      http::http_response response = client_->request(toCpprest(request)).get();
+    for (int attempt = 0;; ++attempt) {
+      std::shared_ptr<http::client::http_client> client = pooledClient();
+      try {
+        return sendOnce(*client, request);
+      } catch (const std::exception& error) {
+        // Pooled keep-alive connections the server closed (e.g. when the API
+        // server restarted) fail on first use: drop the pool and retry once
+        // when the request cannot have been processed.
+        if (attempt == 0 && isStaleConnection(request, error.what())) {
+          replacePool(client);
+          continue;
+        }
+        throwTransportError(context, error);
+      }
+    }
+  }
+
+  std::shared_ptr<http::client::http_client> pooledClient() const {
+    std::lock_guard lock(clientMutex_);
+    return client_;
+  }
+
+  void replacePool(const std::shared_ptr<http::client::http_client>& stale) {
+    std::lock_guard lock(clientMutex_);
+    if (client_ == stale) {
+      client_ = makeClient(config_.timeout);
+    }
+  }
+
+  HttpResponse sendOnce(http::client::http_client& client, const HttpRequest& request) {
+    {
+      http::http_response response = client.request(toCpprest(request)).get();
       HttpResponse out;
       out.status = response.status_code();
       out.body = response.extract_utf8string(true).get();
@@ -264,9 +294,16 @@ class HttpsTransport final : public Transport {
         }
       }
       return out;
-    } catch (const std::exception& error) {
-      throwTransportError(context, error);
     }
+  }
+
+  static bool isStaleConnection(const HttpRequest& request, std::string_view what) {
+    if (what.starts_with("Failed to write request")) {
+      return true;
+    }
+    return request.method == "GET" && (what.starts_with("Failed to read HTTP status line") ||
+                                       what.find("End of file") != std::string_view::npos ||
+                                       what.find("reset by peer") != std::string_view::npos);
   }
 
   std::unique_ptr<ResponseStream> stream(const HttpRequest& request,
@@ -354,7 +391,10 @@ class HttpsTransport final : public Transport {
   const RestConfig config_;
   const ServerAddress address_;
   mutable TokenSource tokens_;
-  std::shared_ptr<http::client::http_client> client_;  // thread-safe, pools connections
+  mutable std::mutex clientMutex_;
+  // Thread-safe itself and pools connections; the pointer is guarded by
+  // clientMutex_ (replaced when its connections went stale).
+  std::shared_ptr<http::client::http_client> client_;
 };
 
 }  // namespace
@@ -394,17 +434,19 @@ std::string diagnoseTlsHandshake(const RestConfig& config) {
     X509_VERIFY_PARAM_set1_host(param, verifyName.c_str(), 0);
     SSL_set_tlsext_host_name(ssl, verifyName.c_str());
   }
-  if (BIO_do_connect(bio.get()) <= 0) {
-    return "cannot connect to " + where + ": " + openSslErrors();
+  // For an SSL BIO, connecting includes the handshake.
+  bool connected = BIO_do_connect(bio.get()) > 0;
+  if (connected) {
+    int fd = -1;
+    BIO_get_fd(bio.get(), &fd);
+    if (fd >= 0) {
+      timeval timeout{5, 0};
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+      setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    }
+    connected = BIO_do_handshake(bio.get()) > 0;
   }
-  int fd = -1;
-  BIO_get_fd(bio.get(), &fd);
-  if (fd >= 0) {
-    timeval timeout{5, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  }
-  if (BIO_do_handshake(bio.get()) <= 0) {
+  if (!connected) {
     long verify = SSL_get_verify_result(ssl);
     if (verify != X509_V_OK) {
       std::string cause =

@@ -71,10 +71,12 @@ class Reflector::State {
     if (stop.stop_requested()) {
       return;
     }
+    {
+      std::lock_guard lock(mutex);
+      resourceVersion = version;
+      ++lists;
+    }
     sink.endReplace(version);
-    std::lock_guard lock(mutex);
-    resourceVersion = version;
-    ++lists;
   }
 
   // Watches until the stream ends. Throws GoneError when the version is gone.
