@@ -1,0 +1,173 @@
+#include "landlord/controllers/pool_status.h"
+
+#include <map>
+#include <set>
+
+#include "landlord/placement/pool_model.h"
+
+namespace landlord::controllers {
+
+namespace {
+
+constexpr std::size_t kExampleNodes = 5;
+
+placement::PricingOverrides parsePricing(const json& pool, const placement::Catalog& catalog,
+                                         std::vector<std::string>& unknownModels) {
+  placement::PricingOverrides overrides;
+  for (const json& entry : pool.value(json::json_pointer("/spec/pricing"), json::array())) {
+    const std::string model = entry.value("model", "");
+    if (!catalog.findModel(model)) {
+      unknownModels.push_back(model);
+      continue;
+    }
+    overrides.emplace(model, placement::Money::parse(entry.value("ratePerGPUHour", "0")));
+  }
+  return overrides;
+}
+
+json examples(const std::vector<NodePtr>& nodes) {
+  json out = json::array();
+  for (std::size_t i = 0; i < nodes.size() && i < kExampleNodes; ++i) {
+    out.push_back(nodes[i]->meta.name);
+  }
+  return out;
+}
+
+json compositionJson(const placement::PoolMetrics& metrics, const PoolMembership& membership,
+                     const placement::Catalog& catalog) {
+  std::map<std::string, std::set<std::string>> products;  // model -> products seen
+  for (const NodePtr& node : membership.members) {
+    if (auto model = catalog.findProduct(node->value.product)) {
+      products[catalog.model(*model).name].insert(node->value.product);
+    }
+  }
+  json out = json::array();
+  for (const placement::ModelShare& share : metrics.models) {
+    const auto& seen = products[share.name];
+    out.push_back({{"model", share.name},
+                   {"architecture", share.architecture},
+                   {"products", json(std::vector<std::string>(seen.begin(), seen.end()))},
+                   {"nodes", share.tally.nodes},
+                   {"gpus", share.tally.gpus},
+                   {"trainingH100Equivalents", share.trainingEq.plain()},
+                   {"inferenceH100Equivalents", share.inferenceEq.plain()},
+                   {"ratePerGPUHour", decimalText(share.ratePerGpuHour)}});
+  }
+  return out;
+}
+
+json unknownProductsJson(const PoolMembership& membership, const placement::Catalog& catalog) {
+  std::map<std::string, std::vector<NodePtr>> byProduct;
+  for (const NodePtr& node : membership.members) {
+    if (!catalog.findProduct(node->value.product)) {
+      byProduct[node->value.product].push_back(node);
+    }
+  }
+  json out = json::array();
+  for (const auto& [product, nodes] : byProduct) {
+    std::int64_t gpus = 0;
+    for (const NodePtr& node : nodes) {
+      gpus += node->value.gpus;
+    }
+    out.push_back({{"product", product},
+                   {"nodes", static_cast<std::int64_t>(nodes.size())},
+                   {"gpus", gpus},
+                   {"exampleNodes", examples(nodes)}});
+  }
+  return out;
+}
+
+std::string phaseOf(const json& status) {
+  if (!status.contains("lease") || status["lease"].is_null()) {
+    return "Available";
+  }
+  if (status.contains("handover") && !status["handover"].is_null()) {
+    return "HandingOver";
+  }
+  return "Leased";
+}
+
+}  // namespace
+
+std::string decimalText(const placement::Money& money) {
+  std::string text = money.plain(6);
+  const std::size_t point = text.find('.');
+  while (text.size() > point + 3 && text.back() == '0') {
+    text.pop_back();
+  }
+  return text;
+}
+
+PoolFigures computePoolFigures(const json& pool, const PoolMembership& membership,
+                               const placement::Catalog& catalog) {
+  placement::PoolModel model(catalog);
+  for (const NodePtr& node : membership.members) {
+    model.upsert(placement::NodeFacts{node->meta.name, node->value.product, node->value.gpus,
+                                      node->value.ready, node->value.unschedulable});
+  }
+  PoolFigures figures;
+  const placement::PricingOverrides pricing =
+      parsePricing(pool, catalog, figures.unknownPricingModels);
+  figures.metrics = placement::computeMetrics(model.composition(), catalog, pricing);
+  return figures;
+}
+
+json buildPoolStatus(const json& pool, const PoolMembership& membership, const PoolFigures& figures,
+                     const placement::Catalog& catalog, const std::string& now) {
+  const placement::PoolMetrics& m = figures.metrics;
+  const std::int64_t generation = generationOf(pool);
+  json status = pool.value("status", json::object());
+  status["observedGeneration"] = generation;
+  status["nodes"] = m.nodes;
+  status["gpus"] = m.gpus;
+  status["composition"] = compositionJson(m, membership, catalog);
+  status["h100Equivalents"] = {{"training", m.trainingEq.plain()},
+                               {"inference", m.inferenceEq.plain()}};
+  status["homogeneous"] = m.homogeneous;
+  status["mix"] = m.homogeneous ? "Homogeneous" : "Mixed";
+  status["architectures"] = m.architectures;
+  status["stragglerEfficiency"] = m.homogeneous ? "1" : m.stragglerEfficiency.format(4);
+  status["ratePerGPUHour"] = m.gpus > 0 ? m.weightedRatePerGpuHour(4) : "0";
+  status["hourlyListRate"] = decimalText(m.listHourly);
+  status["phase"] = phaseOf(status);
+  status["unknownProducts"] = unknownProductsJson(membership, catalog);
+  status["conflictingNodes"] = {{"count", static_cast<std::int64_t>(membership.conflicting.size())},
+                                {"pools", membership.conflictingPools},
+                                {"exampleNodes", examples(membership.conflicting)}};
+
+  const bool conflicts = !membership.conflicting.empty();
+  setCondition(status,
+               conflicts ? Condition{"NodesConflict", "True", "NodesSelectedByOtherPools",
+                                     std::to_string(membership.conflicting.size()) +
+                                         " nodes are also selected by pool(s) " +
+                                         json(membership.conflictingPools).dump() +
+                                         "; they are counted in neither pool"}
+                         : Condition{"NodesConflict", "False", "NoConflicts",
+                                     "no node is selected by another pool"},
+               generation, now);
+  const bool unknown = m.unknownGpus > 0;
+  setCondition(status,
+               unknown ? Condition{"UnknownGPUProducts", "True", "ProductsNotInCatalog",
+                                   std::to_string(m.unknownGpus) +
+                                       " GPUs have a product the catalog does not know; see "
+                                       "status.unknownProducts (they are not counted)"}
+                       : Condition{"UnknownGPUProducts", "False", "AllProductsKnown",
+                                   "every GPU product is in the catalog"},
+               generation, now);
+  if (!figures.unknownPricingModels.empty()) {
+    setCondition(status,
+                 Condition{"Ready", "False", "UnknownPricingModel",
+                           "spec.pricing names model(s) the catalog does not know: " +
+                               json(figures.unknownPricingModels).dump() + " (ignored)"},
+                 generation, now);
+  } else {
+    setCondition(status,
+                 Condition{"Ready", "True", "Observed",
+                           std::to_string(m.nodes) + " nodes, " + std::to_string(m.gpus) +
+                               " GPUs, " + (m.homogeneous ? "homogeneous" : "mixed")},
+                 generation, now);
+  }
+  return status;
+}
+
+}  // namespace landlord::controllers

@@ -1,0 +1,139 @@
+#pragma once
+
+// A FakeClient-backed world for reconciler tests: informer caches fed by hand from
+// the fake (no threads, no sleeps), a fixed wall clock, and helpers that build
+// nodes, pods and landlord objects.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "landlord/controllers/api.h"
+#include "landlord/controllers/dependencies.h"
+#include "landlord/operator/fake_client.h"
+#include "landlord/operator/informer.h"
+#include "landlord/operator/logging.h"
+#include "landlord/placement/catalog.h"
+
+namespace landlord::controllers::testing {
+
+using kube::FakeClient;
+
+inline json node(const std::string& name, const std::string& zone, const std::string& product,
+                 int gpus) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Node"},
+          {"metadata",
+           {{"name", name},
+            {"labels",
+             {{"topology.kubernetes.io/zone", zone},
+              {"nvidia.com/gpu.product", product},
+              {"nvidia.com/gpu.count", std::to_string(gpus)}}}}},
+          {"spec", json::object()},
+          {"status",
+           {{"capacity", {{"nvidia.com/gpu", std::to_string(gpus)}}},
+            {"conditions", json::array({{{"type", "Ready"}, {"status", "True"}}})}}}};
+}
+
+inline json pod(const std::string& ns, const std::string& name, const std::string& nodeName) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata", {{"name", name}, {"namespace", ns}}},
+          {"spec", {{"nodeName", nodeName}}},
+          {"status", {{"phase", "Running"}}}};
+}
+
+inline json pool(const std::string& name, const std::string& zone) {
+  return {{"apiVersion", "landlord.dev/v1alpha1"},
+          {"kind", "GPUPool"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"nodeSelector", {{"matchLabels", {{"topology.kubernetes.io/zone", zone}}}}}}}};
+}
+
+inline json tenant(const std::string& name, const std::vector<std::string>& namespaces,
+                   const std::vector<std::string>& architectures = {"hopper", "blackwell"}) {
+  return {{"apiVersion", "landlord.dev/v1alpha1"},
+          {"kind", "Tenant"},
+          {"metadata", {{"name", name}}},
+          {"spec", {{"namespaces", namespaces}, {"qualifiedArchitectures", architectures}}}};
+}
+
+inline json lease(const std::string& name, const std::string& poolName,
+                  const std::string& tenantName, const std::string& purpose = "inference",
+                  const std::string& supersedes = "") {
+  json object = {{"apiVersion", "landlord.dev/v1alpha1"},
+                 {"kind", "PoolLease"},
+                 {"metadata", {{"name", name}, {"creationTimestamp", "2026-01-01T00:00:00Z"}}},
+                 {"spec", {{"pool", poolName}, {"tenant", tenantName}, {"purpose", purpose}}}};
+  if (!supersedes.empty()) {
+    object["spec"]["supersedes"] = supersedes;
+  }
+  return object;
+}
+
+class World : public ::testing::Test {
+ protected:
+  World()
+      : nodes_(fake_, kube::resources::nodes(), projectNode),
+        pods_(fake_, kube::resources::pods(), projectPod, {{kPodNodeIndex, podNodeIndexer()}}),
+        catalog_(placement::Catalog::defaults()),
+        logger_(kube::makeSpdlogLogger("test", kube::LogFormat::text, spdlog::level::off)) {}
+
+  Dependencies deps() {
+    Dependencies d{fake_, nodes_, pods_, catalog_, nullptr, nullptr, [this] { return now_; }};
+    return d;
+  }
+
+  // Feeds the caches what the fake server holds now, as a re-list would.
+  void sync() {
+    for (auto* informer : {&nodes_}) {
+      informer->beginReplace();
+      for (const json& object : fake_.objects(kube::resources::nodes())) {
+        informer->replaceItem(object);
+      }
+      informer->endReplace("");
+    }
+    pods_.beginReplace();
+    for (const json& object : fake_.objects(kube::resources::pods())) {
+      pods_.replaceItem(object);
+    }
+    pods_.endReplace("");
+  }
+
+  kube::Result reconcile(kube::Reconciler& reconciler, const std::string& ns,
+                         const std::string& name) {
+    sync();
+    kube::ReconcileContext context{logger_, std::stop_token{}};
+    return reconciler.reconcile(context, kube::Request{ns, name});
+  }
+
+  json get(const kube::GroupVersionResource& resource, const std::string& ns,
+           const std::string& name) {
+    return fake_.get(resource, ns, name);
+  }
+
+  void add(const kube::GroupVersionResource& resource, const json& object,
+           const std::string& ns = "") {
+    fake_.create(resource, ns, object);
+  }
+
+  std::size_t countRequests(const std::string& prefix) const {
+    std::size_t n = 0;
+    for (const std::string& r : fake_.requests()) {
+      n += r.starts_with(prefix) ? 1 : 0;
+    }
+    return n;
+  }
+
+  FakeClient fake_;
+  kube::Informer<NodeInfo> nodes_;
+  kube::Informer<PodInfo> pods_;
+  placement::Catalog catalog_;
+  kube::Logger logger_;
+  std::chrono::system_clock::time_point now_ =
+      std::chrono::system_clock::from_time_t(1'767'225'600);  // 2026-01-01T00:00:00Z
+};
+
+}  // namespace landlord::controllers::testing
