@@ -61,10 +61,15 @@ class Candidate {
   std::vector<std::pair<int64_t, std::string>> transitions() const {
     std::vector<std::pair<int64_t, std::string>> out;
     std::ifstream in(log_);
-    int64_t at = 0;
-    std::string what, who;
-    while (in >> at >> what >> who)
-      out.emplace_back(at, what);
+    std::string line;
+    while (std::getline(in, line)) {
+      // Log lines (spdlog also writes to stdout) start with '['; skip them.
+      std::istringstream fields(line);
+      int64_t at = 0;
+      std::string what;
+      if (fields >> at >> what)
+        out.emplace_back(at, what);
+    }
     return out;
   }
   std::optional<int64_t> firstStart() const {

@@ -5,6 +5,9 @@
 //
 // usage: landlord-lease-candidate KUBECONFIG NAMESPACE LEASE IDENTITY
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -13,6 +16,13 @@
 #include "landlord/operator/rest_client.h"
 
 namespace {
+
+int signalPipe[2] = {-1, -1};  // written by the signal handler, read by main
+
+void onSignal(int) {
+  char byte = 1;
+  [[maybe_unused]] auto written = write(signalPipe[1], &byte, 1);
+}
 
 void say(const char* what, const std::string& identity) {
   auto now = std::chrono::steady_clock::now().time_since_epoch();
@@ -31,11 +41,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s KUBECONFIG NAMESPACE LEASE IDENTITY\n", argv[0]);
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  if (pipe(signalPipe) != 0) {
+    return 1;
+  }
+  std::signal(SIGTERM, onSignal);
+  std::signal(SIGINT, onSignal);
 
   KubeconfigOptions options;
   options.explicitPath = argv[1];
@@ -52,8 +62,9 @@ int main(int argc, char** argv) {
   LeaderElector elector(*client, config, callbacks, clock);
 
   std::jthread campaign([&](std::stop_token stop) { elector.run(stop); });
-  int received = 0;
-  sigwait(&signals, &received);
+  char byte = 0;
+  while (read(signalPipe[0], &byte, 1) < 0 && errno == EINTR) {
+  }
   campaign.request_stop();
   campaign.join();
   say("EXIT", identity);
