@@ -8,6 +8,7 @@
 #include <iostream>
 #include <random>
 
+#include "landlord/controllers/setup.h"
 #include "landlord/operator/flags.h"
 #include "landlord/operator/health.h"
 #include "landlord/operator/http_server.h"
@@ -118,8 +119,17 @@ int runOperator(const kube::OperatorFlags& flags) {
 
     healthz.add("ping", [] { return std::nullopt; });
     readyz.add("ping", [] { return std::nullopt; });
-    // No informers yet: domain controllers and their caches arrive later.
-    readyz.add("informers-synced", [] { return std::nullopt; });
+    landlord::controllers::SetupOptions controllerOptions;
+    controllerOptions.clock = &clock;
+    controllerOptions.registry = &registry;
+    const auto controllers =
+        landlord::controllers::setupControllers(manager, *client, controllerOptions, log);
+    readyz.add("informers-synced", [&controllers]() -> std::optional<std::string> {
+      if (controllers->synced()) {
+        return std::nullopt;
+      }
+      return "informer caches have not synced yet";
+    });
     if (flags.leaderElect) {
       readyz.add("leader-election", [&manager]() -> std::optional<std::string> {
         if (manager.electionRunning()) {

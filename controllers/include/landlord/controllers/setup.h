@@ -1,0 +1,36 @@
+#pragma once
+
+// Registers landlord's caches and controllers with the manager: informers on Nodes,
+// Pods and the four landlord.dev kinds (on every replica), and the GPUPool, Tenant,
+// PoolLease and Placement controllers (leader only, started once the caches synced).
+
+#include <memory>
+#include <string>
+
+#include "landlord/operator/client.h"
+#include "landlord/operator/clock.h"
+#include "landlord/operator/logging.h"
+#include "landlord/operator/manager.h"
+#include "landlord/operator/metrics.h"
+
+namespace landlord::controllers {
+
+struct SetupOptions {
+  const kube::Clock* clock = nullptr;           // not owned; required
+  kube::metrics::Registry* registry = nullptr;  // not owned; no metrics when null
+  std::string identity = "landlord-operator";   // reportingInstance of Events
+  int leaseWorkers = 1;
+};
+
+// What setupControllers built; must outlive the manager's run().
+class Controllers {
+ public:
+  virtual ~Controllers() = default;
+  // Every cache has listed once (for readyz).
+  virtual bool synced() const = 0;
+};
+
+std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Client& client,
+                                              SetupOptions options, const kube::Logger& log);
+
+}  // namespace landlord::controllers

@@ -1,0 +1,218 @@
+#include "landlord/controllers/setup.h"
+
+#include <condition_variable>
+#include <stop_token>
+
+#include "landlord/controllers/api.h"
+#include "landlord/controllers/dependencies.h"
+#include "landlord/controllers/gpupool_reconciler.h"
+#include "landlord/controllers/placement_reconciler.h"
+#include "landlord/controllers/poollease_reconciler.h"
+#include "landlord/controllers/tenant_reconciler.h"
+#include "landlord/operator/controller.h"
+#include "landlord/operator/events.h"
+#include "landlord/operator/informer.h"
+
+namespace landlord::controllers {
+
+namespace {
+
+using JsonInformer = kube::Informer<json>;
+
+json identity(const json& object) {
+  return object;
+}
+
+// Runs an informer for the manager's lifetime, on every replica.
+class InformerRunnable final : public kube::Runnable {
+ public:
+  explicit InformerRunnable(kube::InformerBase& informer) : informer_(informer) {}
+  std::string name() const override { return "informer " + informer_.resource().displayName(); }
+  bool needsLeaderElection() const override { return false; }
+  void run(std::stop_token stop) override {
+    informer_.start();
+    std::mutex mutex;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mutex);
+    cv.wait(lock, stop, [] { return false; });
+    informer_.stop();
+  }
+
+ private:
+  kube::InformerBase& informer_;
+};
+
+// Starts a controller's workers only once the caches have listed, so no reconcile
+// ever plans from an empty cache (an empty pool would look released).
+class SyncedController final : public kube::Runnable {
+ public:
+  SyncedController(kube::Controller& controller, const Controllers& caches)
+      : controller_(controller), caches_(caches) {}
+  std::string name() const override { return controller_.name(); }
+  bool needsLeaderElection() const override { return true; }
+  void run(std::stop_token stop) override {
+    while (!stop.stop_requested() && !caches_.synced()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!stop.stop_requested()) {
+      controller_.run(stop);
+    }
+  }
+
+ private:
+  kube::Controller& controller_;
+  const Controllers& caches_;
+};
+
+class ControllersImpl final : public Controllers {
+ public:
+  ControllersImpl(kube::Client& client, const SetupOptions& options)
+      : nodes_(client, kube::resources::nodes(), projectNode),
+        pods_(client, kube::resources::pods(), projectPod, {{kPodNodeIndex, podNodeIndexer()}}),
+        pools_(client, api::gpuPools(), identity),
+        tenants_(client, api::tenants(), identity),
+        leases_(client, api::poolLeases(), identity),
+        placements_(client, api::placements(), identity),
+        catalog_(placement::Catalog::defaults()) {
+    if (options.registry) {
+      metrics_ = std::make_unique<DomainMetrics>(*options.registry);
+    }
+    events_ = kube::makeAsyncEventRecorder(kube::makeApiEventRecorder(
+        client, {"landlord.dev/operator", options.identity}, *options.clock));
+  }
+
+  bool synced() const override {
+    for (const kube::InformerBase* informer : informers()) {
+      if (!informer->hasSynced()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::vector<kube::InformerBase*> informers() const {
+    return {const_cast<kube::Informer<NodeInfo>*>(&nodes_),
+            const_cast<kube::Informer<PodInfo>*>(&pods_),
+            const_cast<JsonInformer*>(&pools_),
+            const_cast<JsonInformer*>(&tenants_),
+            const_cast<JsonInformer*>(&leases_),
+            const_cast<JsonInformer*>(&placements_)};
+  }
+
+  Dependencies deps(kube::Client& client) {
+    return Dependencies{client,         nodes_,           pods_, catalog_, events_.get(),
+                        metrics_.get(), systemWallClock()};
+  }
+
+  kube::Informer<NodeInfo> nodes_;
+  kube::Informer<PodInfo> pods_;
+  JsonInformer pools_;
+  JsonInformer tenants_;
+  JsonInformer leases_;
+  JsonInformer placements_;
+  placement::Catalog catalog_;
+  std::unique_ptr<DomainMetrics> metrics_;
+  std::unique_ptr<kube::EventRecorder> events_;
+};
+
+// Enqueues every object an informer holds into `controller`.
+template <class T>
+std::function<void()> enqueueAll(const kube::Informer<T>& informer, kube::Controller& controller) {
+  return [&informer, &controller] {
+    for (const auto& item : informer.list()) {
+      controller.enqueue(kube::Request{item->meta.ns, item->meta.name});
+    }
+  };
+}
+
+template <class T>
+void onAnyChange(kube::Informer<T>& informer, std::function<void()> fn) {
+  informer.addHandlers(
+      kube::EventHandlers<T>{[fn](const kube::Cached<T>&) { fn(); },
+                             [fn](const kube::Cached<T>&, const kube::Cached<T>&) { fn(); },
+                             [fn](const kube::Cached<T>&) { fn(); }});
+}
+
+template <class T>
+void onSelf(kube::Informer<T>& informer, kube::Controller& controller) {
+  auto enqueue = [&controller](const kube::Cached<T>& item) {
+    controller.enqueue(kube::Request{item.meta.ns, item.meta.name});
+  };
+  informer.addHandlers(kube::EventHandlers<T>{
+      enqueue,
+      [enqueue](const kube::Cached<T>&, const kube::Cached<T>& updated) { enqueue(updated); },
+      enqueue});
+}
+
+kube::Controller& addController(kube::Manager& manager, const Controllers& caches,
+                                std::vector<std::unique_ptr<kube::Controller>>& owned,
+                                const std::string& name, std::unique_ptr<kube::Reconciler> r,
+                                const SetupOptions& options, const kube::Logger& log,
+                                int workers = 1) {
+  kube::ControllerOptions controllerOptions;
+  controllerOptions.name = name;
+  controllerOptions.clock = options.clock;
+  controllerOptions.registry = options.registry;
+  controllerOptions.maxConcurrentReconciles = workers;
+  owned.push_back(std::make_unique<kube::Controller>(std::move(controllerOptions), std::move(r),
+                                                     log.withValues({{"controller", name}})));
+  manager.add(std::make_unique<SyncedController>(*owned.back(), caches));
+  return *owned.back();
+}
+
+class OwningControllers final : public Controllers {
+ public:
+  OwningControllers(kube::Client& client, const SetupOptions& options) : impl(client, options) {}
+  bool synced() const override { return impl.synced(); }
+  ControllersImpl impl;
+  std::vector<std::unique_ptr<kube::Controller>> controllers;
+};
+
+}  // namespace
+
+std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Client& client,
+                                              SetupOptions options, const kube::Logger& log) {
+  if (!options.clock) {
+    throw std::invalid_argument("setupControllers: options.clock is required");
+  }
+  auto owning = std::make_unique<OwningControllers>(client, options);
+  ControllersImpl& c = owning->impl;
+  auto& owned = owning->controllers;
+
+  kube::Controller& pools =
+      addController(manager, *owning, owned, "gpupool",
+                    std::make_unique<GpuPoolReconciler>(c.deps(client)), options, log);
+  kube::Controller& leases = addController(manager, *owning, owned, "poollease",
+                                           std::make_unique<PoolLeaseReconciler>(c.deps(client)),
+                                           options, log, options.leaseWorkers);
+  kube::Controller& tenants =
+      addController(manager, *owning, owned, "tenant",
+                    std::make_unique<TenantReconciler>(c.deps(client)), options, log);
+  kube::Controller& placements =
+      addController(manager, *owning, owned, "placement",
+                    std::make_unique<PlacementReconciler>(c.deps(client)), options, log);
+
+  // Level-triggered: an event only says "look again"; these kinds are few, so a
+  // change enqueues every object whose reconcile reads it.
+  onSelf(c.pools_, pools);
+  onAnyChange(c.nodes_, enqueueAll(c.pools_, pools));
+  onAnyChange(c.nodes_, enqueueAll(c.leases_, leases));
+  c.pods_.addHandlers(kube::EventHandlers<PodInfo>{
+      nullptr, nullptr, [fn = enqueueAll(c.leases_, leases)](const auto&) { fn(); }});
+  onAnyChange(c.pools_, enqueueAll(c.leases_, leases));
+  onAnyChange(c.pools_, enqueueAll(c.placements_, placements));
+  onAnyChange(c.leases_, enqueueAll(c.leases_, leases));
+  onAnyChange(c.leases_, enqueueAll(c.pools_, pools));
+  onAnyChange(c.leases_, enqueueAll(c.tenants_, tenants));
+  onAnyChange(c.leases_, enqueueAll(c.placements_, placements));
+  onSelf(c.tenants_, tenants);
+  onAnyChange(c.tenants_, enqueueAll(c.placements_, placements));
+  onAnyChange(c.placements_, enqueueAll(c.placements_, placements));
+
+  for (kube::InformerBase* informer : c.informers()) {
+    manager.add(std::make_unique<InformerRunnable>(*informer));
+  }
+  return owning;
+}
+
+}  // namespace landlord::controllers
