@@ -216,10 +216,10 @@ class RestClient final : public Client {
       auto idle = std::chrono::seconds(options.timeoutSeconds.value_or(1800) + 30);
       stream = transport_->stream(request, idle);
     } catch (const TransportError&) {
-      observe("WATCH", 0, started);
+      observe("GET", 0, started);
       throw;
     }
-    observe("WATCH", stream->status(), started);
+    observe("GET", stream->status(), started);  // client-go labels watches GET too
     if (stream->status() != 200) {
       throwApiError(context, decodeStatus(stream->status(), stream->readAll()));
     }
