@@ -213,6 +213,9 @@ start_etcd() {
   wait_ready etcd 30 curl --silent --fail --max-time 2 "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
 }
 
+# TaintNodesByCondition taints every new Node not-ready until the node-lifecycle
+# controller sees it Ready; that controller is deliberately absent here, so the
+# taint would never leave the hollow nodes (which are created Ready).
 start_kube_apiserver() {
   launch kube-apiserver "$(bin_dir)/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
@@ -226,6 +229,7 @@ start_kube_apiserver() {
     --api-audiences https://kubernetes.default.svc.cluster.local \
     --service-cluster-ip-range 10.96.0.0/16 \
     --allow-privileged --endpoint-reconciler-type none \
+    --disable-admission-plugins TaintNodesByCondition \
     --max-requests-inflight 2000 --max-mutating-requests-inflight 1000 \
     --profiling=false --enable-garbage-collector=true \
     --v 1
