@@ -60,8 +60,8 @@ TEST(FleetTest, ParsesHundredthScaleFleetWith575Nodes) {
   for (const NodeGroupSpec& group : fleet.pools[0].groups) {
     gpusByProduct[group.product] += group.gpus;
   }
-  EXPECT_EQ(gpusByProduct["NVIDIA-H100-80GB-HBM3"], 1500);
-  EXPECT_EQ(gpusByProduct["NVIDIA-H200"], 500);
+  EXPECT_EQ(gpusByProduct["NVIDIA-H100-80GB-HBM3"], 1504);
+  EXPECT_EQ(gpusByProduct["NVIDIA-H200"], 496);
   EXPECT_EQ(gpusByProduct["NVIDIA-GB200"], 200);
   EXPECT_EQ(fleet.pools[0].nodes(), 300);
   EXPECT_EQ(fleet.pools[1].gpus(), 1100);

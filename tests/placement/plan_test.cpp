@@ -126,18 +126,22 @@ TEST_F(PlanTest, RejectsLeasesThatBreakExclusivityOrNameUnknownThings) {
   }
 }
 
-TEST(HundredthScaleTest, DemoFleetIsExactlyOneHundredthOfReference) {
+TEST(HundredthScaleTest, DemoFleetKeepsTheReferenceShapeWithWholeEightGpuNodes) {
   const Catalog catalog = Catalog::defaults();
   const ResolvedFleet demo = resolveFleet(
       parseFleet(testing::readRepositoryFile("e2e/fleets/reference-1-100.yaml"), "demo.yaml"),
       catalog);
   const ResolvedFleet full = testing::referenceFleet(catalog);
+  ASSERT_EQ(demo.pools.size(), full.pools.size());
   for (std::size_t i = 0; i < full.pools.size(); ++i) {
-    EXPECT_EQ(demo.pools[i].metrics.listHourly.times(100), full.pools[i].metrics.listHourly);
     EXPECT_EQ(demo.pools[i].metrics.trainingEq.times(100), full.pools[i].metrics.trainingEq);
     EXPECT_TRUE(demo.pools[i].metrics.stragglerEfficiency.equals(
         full.pools[i].metrics.stragglerEfficiency));
   }
+  // colossus-2 is exact; colossus-1 trades 4 H200 GPUs for 4 H100 GPUs to keep
+  // whole 8-GPU nodes: 1,504 x $2.20 + 496 x $2.90 + 200 x $4.60 = $5,667.20/h.
+  EXPECT_EQ(demo.pools[1].metrics.listHourly.times(100), full.pools[1].metrics.listHourly);
+  EXPECT_EQ(demo.pools[0].metrics.listHourly, Money::parse("5667.20"));
 }
 
 }  // namespace
