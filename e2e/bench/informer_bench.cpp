@@ -92,7 +92,7 @@ int runBench(kube::Client& client, kube::Projection<T> projection, int64_t pageS
   std::printf("RSS after sync:      %.1f MiB\n", after / 1048576.0);
   std::printf("bytes per Node:      %.0f\n",
               nodes ? static_cast<double>(after - before) / nodes : 0.0);
-  std::printf("pools indexed:       %zu\n", informer.store().indexValues("pool").size());
+  std::printf("GPU models indexed:  %zu\n", informer.store().indexValues("model").size());
   informer.stop();
   return 0;
 }
