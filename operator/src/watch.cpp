@@ -79,8 +79,9 @@ class Reflector::State {
     sink.endReplace(version);
   }
 
-  // Watches until the stream ends. Throws GoneError when the version is gone.
-  void watchOnce(const std::stop_token& stop) {
+  // Watches until the stream ends; returns the number of events (bookmarks
+  // included). Throws GoneError when the version is gone.
+  std::size_t watchOnce(const std::stop_token& stop) {
     WatchOptions watchOptions;
     watchOptions.labelSelector = options.labelSelector;
     watchOptions.fieldSelector = options.fieldSelector;
@@ -93,11 +94,13 @@ class Reflector::State {
     WatchStream* raw = stream.get();
     // Declared after stream, so destroyed before it.
     std::stop_callback onStop(stop, [raw] { raw->stop(); });
+    std::size_t events = 0;
     while (!stop.stop_requested()) {
       std::optional<WatchEvent> event = raw->next();
       if (!event) {
-        return;
+        return events;
       }
+      ++events;
       std::string version;
       if (event->object.is_object()) {
         version = objectMetaOf(event->object).resourceVersion;
@@ -119,6 +122,7 @@ class Reflector::State {
         setResourceVersion(std::move(version));
       }
     }
+    return events;
   }
 
   // Sleeps for the backoff (with jitter) unless stopped; true if stopped.
@@ -158,12 +162,19 @@ void Reflector::run(std::stop_token stop) {
         spdlog::debug("reflector {}: listed at resourceVersion {}", s.name(),
                       s.currentResourceVersion());
       }
-      s.watchOnce(stop);
-      // A watch that ended normally (server timeout) is simply renewed.
-      if (s.clock.now() - started >= s.options.resetBackoffAfter) {
+      std::size_t events = s.watchOnce(stop);
+      Clock::Duration lasted = s.clock.now() - started;
+      // A watch that ended normally (server timeout) is simply renewed, but
+      // one that ends at once without a single event (a proxy closing it, a
+      // server shutting down) backs off rather than spinning.
+      if (lasted >= s.options.resetBackoffAfter) {
         backoff = s.options.initialBackoff;
       }
-      continue;
+      if (events > 0 || lasted >= std::chrono::seconds(1)) {
+        continue;
+      }
+      spdlog::debug("reflector {}: watch ended at once; retrying in ~{} ms", s.name(),
+                    backoff.count());
     } catch (const GoneError& error) {
       spdlog::info("reflector {}: resourceVersion {} expired ({}); re-listing", s.name(),
                    s.currentResourceVersion(), error.what());

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "landlord/operator/fake_client.h"
 
@@ -217,6 +218,52 @@ TEST(KubeInformer, RelistsAfterGoneAndDeliversWhatWasMissed) {
   std::vector<std::string> keys = informer.store().keys();
   std::sort(keys.begin(), keys.end());
   EXPECT_EQ(keys, (std::vector<std::string>{"b", "c"}));
+}
+
+}  // namespace
+}  // namespace landlord::kube
+
+namespace landlord::kube {
+namespace {
+
+int watchRequests(const FakeClient& fake) {
+  int count = 0;
+  for (const std::string& request : fake.requests())
+    count += request.rfind("watch ", 0) == 0;
+  return count;
+}
+
+template <class Predicate>
+bool spinUntil(Predicate done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(KubeInformer, AWatchThatEndsAtOnceBacksOffInsteadOfSpinning) {
+  FakeClient fake;
+  fake.create(resources::nodes(), "", node("a", "H100", 8, ""));
+  FakeClock clock;
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode, {}, ReflectorOptions{}, clock);
+  informer.start();
+  ASSERT_TRUE(informer.waitForSync(std::chrono::seconds(10)));
+  // End watches (as a proxy closing them would) until the reflector parks in
+  // its backoff on the fake clock.
+  ASSERT_TRUE(spinUntil([&] {
+    fake.closeWatches();
+    return clock.waiters() > 0;
+  }));
+  int watches = watchRequests(fake);
+  EXPECT_EQ(watchRequests(fake), watches);  // parked: no new watch without time passing
+  clock.step(std::chrono::minutes(1));
+  EXPECT_TRUE(spinUntil([&] { return watchRequests(fake) == watches + 1; }));
+  fake.create(resources::nodes(), "", node("b", "H100", 8, ""));
+  EXPECT_TRUE(spinUntil([&] { return informer.get("b") != nullptr; }));
+  informer.stop();
 }
 
 }  // namespace
