@@ -115,7 +115,8 @@ void PoolLeaseReconciler::writeStatus(Pass& pass) {
 
 Result PoolLeaseReconciler::runStep(Pass& pass, const placement::HandoverStep& step) {
   if (step.stage != placement::HandoverStage::Evict) {
-    const NodeStepOutcome outcome = applyNodeStep(deps_.client, membersOf(pass.poolName), step);
+    const NodeStepOutcome outcome =
+        applyNodeStep(deps_.client, membersOf(pass.poolName), step, deps_.nodeWriteParallelism);
     pass.context.log.info("{}: patched {} nodes, {} left for the next pass", step.summary,
                           outcome.patched, outcome.retryLater);
     return Result::requeueAfter(kProgressPoll);

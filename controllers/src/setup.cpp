@@ -19,6 +19,10 @@ namespace {
 
 using JsonInformer = kube::Informer<json>;
 
+// Node patches in flight per handover step: enough to hide API latency, few enough
+// to stay well inside the client's QPS budget.
+constexpr int kNodeWriteParallelism = 8;
+
 json identity(const json& object) {
   return object;
 }

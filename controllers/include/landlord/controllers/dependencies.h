@@ -20,6 +20,7 @@ struct Dependencies {
   kube::EventRecorder* events = nullptr;  // none when null
   DomainMetrics* metrics = nullptr;       // none when null
   WallClock now = systemWallClock();
+  int nodeWriteParallelism = 1;  // concurrent node patches within one handover step
 };
 
 }  // namespace landlord::controllers

@@ -28,14 +28,15 @@ placement::HandoverInput observeHandover(const std::string& pool,
                                          const std::optional<HandoverParty>& outgoing,
                                          const std::optional<HandoverParty>& incoming);
 
-// Node changes of a Cordon, Release, Claim or Uncordon step. Nodes whose cached
-// state was stale (409) are left for the next pass.
+// Node changes of a Cordon, Unlabel, Label, Taint or Uncordon step, sent by
+// `parallelism` workers. Nodes whose cached state was stale (409) are left for the
+// next pass.
 struct NodeStepOutcome {
   std::size_t patched = 0;
   std::size_t retryLater = 0;
 };
 NodeStepOutcome applyNodeStep(kube::Client& client, const std::vector<NodePtr>& members,
-                              const placement::HandoverStep& step);
+                              const placement::HandoverStep& step, int parallelism = 1);
 
 enum class DrainPolicy { Fail, Force };
 
