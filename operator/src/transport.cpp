@@ -87,32 +87,46 @@ void validateTlsMaterial(const RestConfig& config) {
   }
 }
 
-// Installs exactly the configured trust and identity into an OpenSSL context:
-// only the configured CA is trusted (not the system store), TLS 1.2 minimum.
-void configureSslContext(SSL_CTX* ctx, const RestConfig& config) {
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  if (!config.caPem.empty()) {
-    X509_STORE* store = X509_STORE_new();
-    for (const X509Ptr& cert : parseCertificates(config.caPem)) {
-      X509_STORE_add_cert(store, cert.get());
-    }
-    SSL_CTX_set_cert_store(ctx, store);  // takes ownership
-  }
-  if (!config.clientCertPem.empty()) {
-    std::vector<X509Ptr> chain = parseCertificates(config.clientCertPem);
-    if (!chain.empty()) {
-      SSL_CTX_use_certificate(ctx, chain.front().get());
-      for (std::size_t i = 1; i < chain.size(); ++i) {
-        SSL_CTX_add1_chain_cert(ctx, chain[i].get());
+using X509StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE, X509_STORE_free>>;
+
+// The configured trust and identity, decoded once per transport. cpprest makes
+// an SSL_CTX per connection; decoding PEM there (OpenSSL 3's decoders take
+// process-wide locks) made many concurrent connections slower than a few.
+struct TlsMaterial {
+  X509StorePtr trust;  // only the configured CA, never the system store
+  std::vector<X509Ptr> clientChain;
+  PkeyPtr clientKey;
+
+  explicit TlsMaterial(const RestConfig& config) {
+    if (!config.caPem.empty()) {
+      trust.reset(X509_STORE_new());
+      for (const X509Ptr& cert : parseCertificates(config.caPem)) {
+        X509_STORE_add_cert(trust.get(), cert.get());
       }
     }
-    BioPtr bio = memoryBio(config.clientKeyPem);
-    PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    if (key) {
-      SSL_CTX_use_PrivateKey(ctx, key.get());
+    if (!config.clientCertPem.empty()) {
+      clientChain = parseCertificates(config.clientCertPem);
+      BioPtr bio = memoryBio(config.clientKeyPem);
+      clientKey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     }
   }
-}
+
+  // Installs it into one connection's context (all shared by reference count),
+  // with TLS 1.2 as the minimum.
+  void install(SSL_CTX* ctx) const {
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    if (trust) {
+      SSL_CTX_set1_cert_store(ctx, trust.get());
+    }
+    if (!clientChain.empty() && clientKey) {
+      SSL_CTX_use_certificate(ctx, clientChain.front().get());
+      for (std::size_t i = 1; i < clientChain.size(); ++i) {
+        SSL_CTX_add1_chain_cert(ctx, clientChain[i].get());
+      }
+      SSL_CTX_use_PrivateKey(ctx, clientKey.get());
+    }
+  }
+};
 
 struct ServerAddress {
   std::string host;
@@ -237,17 +251,21 @@ class CpprestResponseStream final : public ResponseStream {
   std::atomic<bool> cancelled_{false};
 };
 
+std::shared_ptr<const TlsMaterial> validatedTlsMaterial(const RestConfig& config) {
+  if (parseServer(config.server).https) {
+    validateTlsMaterial(config);
+  }
+  return std::make_shared<const TlsMaterial>(config);
+}
+
 class HttpsTransport final : public Transport {
  public:
   explicit HttpsTransport(const RestConfig& config)
       : config_(config),
         address_(parseServer(config.server)),
         tokens_(config.token, config.tokenFile),
-        client_(makeClient(config.timeout)) {
-    if (address_.https) {
-      validateTlsMaterial(config_);
-    }
-  }
+        tls_(validatedTlsMaterial(config)),
+        client_(makeClient(config.timeout)) {}
 
   HttpResponse send(const HttpRequest& request) override {
     RequestContext context{config_.server, request.method, request.path};
@@ -345,9 +363,9 @@ class HttpsTransport final : public Transport {
     http::client::http_client_config clientConfig;
     clientConfig.set_timeout(timeout);
     clientConfig.set_validate_certificates(!config_.insecureSkipTlsVerify);
-    const RestConfig* config = &config_;
-    clientConfig.set_ssl_context_callback([config](boost::asio::ssl::context& ctx) {
-      configureSslContext(ctx.native_handle(), *config);
+    std::shared_ptr<const TlsMaterial> tls = tls_;
+    clientConfig.set_ssl_context_callback([tls](boost::asio::ssl::context& ctx) {
+      tls->install(ctx.native_handle());
     });
     return std::make_shared<http::client::http_client>(config_.server, clientConfig);
   }
@@ -391,6 +409,8 @@ class HttpsTransport final : public Transport {
   const RestConfig config_;
   const ServerAddress address_;
   mutable TokenSource tokens_;
+  // Shared with every connection's context callback, which may outlive this.
+  std::shared_ptr<const TlsMaterial> tls_;
   mutable std::mutex clientMutex_;
   // Thread-safe itself and pools connections; the pointer is guarded by
   // clientMutex_ (replaced when its connections went stale).
@@ -416,7 +436,7 @@ std::string diagnoseTlsHandshake(const RestConfig& config) {
   }
 
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
-  configureSslContext(ctx.get(), config);
+  TlsMaterial(config).install(ctx.get());
   SSL_CTX_set_verify(ctx.get(), config.insecureSkipTlsVerify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
                      nullptr);
   BioPtr bio(BIO_new_ssl_connect(ctx.get()));
