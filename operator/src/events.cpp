@@ -11,26 +11,14 @@
 #include <thread>
 #include <unordered_map>
 
+#include "landlord/operator/time_format.h"
+
 namespace landlord::kube {
 namespace {
 
 using nlohmann::json;
 
 constexpr std::size_t kMaxNoteBytes = 1024;
-
-std::string microTimeNow() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
-                std::chrono::seconds(1);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06ldZ", buffer, static_cast<long>(micros.count()));
-  return out;
-}
 
 const char* typeName(EventType type) {
   return type == EventType::Warning ? "Warning" : "Normal";

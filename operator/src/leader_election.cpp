@@ -8,25 +8,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "landlord/operator/time_format.h"
+
 namespace landlord::kube {
 namespace {
 
 using nlohmann::json;
-
-// metav1.MicroTime: RFC 3339 with microseconds, UTC.
-std::string microTimeNow() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()) %
-                std::chrono::seconds(1);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06ldZ", buffer, static_cast<long>(micros.count()));
-  return out;
-}
 
 std::string holderOf(const json& lease) {
   const json& spec = lease.value("spec", json::object());

@@ -224,62 +224,20 @@ void validateNames(const std::string& name, const std::vector<std::string>& labe
 
 }  // namespace
 
-CounterFamily& Registry::counter(const std::string& name, const std::string& help,
-                                 const std::vector<std::string>& labelNames) {
-  validateNames(name, labelNames);
-  std::lock_guard lock(mutex_);
-  auto& entry = families_[name];
-  if (!entry) {
-    entry = std::make_unique<Entry>();
-    entry->family = std::make_unique<CounterFamily>(name, help, labelNames,
-                                                    [] { return std::make_unique<Counter>(); });
-  }
-  auto* existing = std::get_if<std::unique_ptr<CounterFamily>>(&entry->family);
-  if (!existing || (*existing)->help() != help || (*existing)->labelNames() != labelNames) {
-    throw std::invalid_argument("metric " + name +
-                                " is already registered with a different type, help or labels");
-  }
-  if (labelNames.empty()) {
-    (*existing)->withLabels({});
-  }
-  return **existing;
-}
+namespace {
 
-GaugeFamily& Registry::gauge(const std::string& name, const std::string& help,
-                             const std::vector<std::string>& labelNames) {
-  validateNames(name, labelNames);
-  std::lock_guard lock(mutex_);
-  auto& entry = families_[name];
+// The family registered under a name, created on first use. Registering the
+// same name again must agree on type, help, labels and buckets.
+template <class Family, class EntryT, class MakeMetric>
+Family& findOrRegister(std::unique_ptr<EntryT>& entry, const std::string& name,
+                       const std::string& help, const std::vector<std::string>& labelNames,
+                       const std::vector<double>& upperBounds, MakeMetric makeMetric) {
   if (!entry) {
-    entry = std::make_unique<Entry>();
-    entry->family = std::make_unique<GaugeFamily>(name, help, labelNames,
-                                                  [] { return std::make_unique<Gauge>(); });
-  }
-  auto* existing = std::get_if<std::unique_ptr<GaugeFamily>>(&entry->family);
-  if (!existing || (*existing)->help() != help || (*existing)->labelNames() != labelNames) {
-    throw std::invalid_argument("metric " + name +
-                                " is already registered with a different type, help or labels");
-  }
-  if (labelNames.empty()) {
-    (*existing)->withLabels({});
-  }
-  return **existing;
-}
-
-HistogramFamily& Registry::histogram(const std::string& name, const std::string& help,
-                                     const std::vector<std::string>& labelNames,
-                                     std::vector<double> upperBounds) {
-  validateNames(name, labelNames);
-  Histogram probe(upperBounds);  // validates the bounds before anything is registered
-  std::lock_guard lock(mutex_);
-  auto& entry = families_[name];
-  if (!entry) {
-    entry = std::make_unique<Entry>();
+    entry = std::make_unique<EntryT>();
     entry->upperBounds = upperBounds;
-    entry->family = std::make_unique<HistogramFamily>(
-        name, help, labelNames, [upperBounds] { return std::make_unique<Histogram>(upperBounds); });
+    entry->family = std::make_unique<Family>(name, help, labelNames, std::move(makeMetric));
   }
-  auto* existing = std::get_if<std::unique_ptr<HistogramFamily>>(&entry->family);
+  auto* existing = std::get_if<std::unique_ptr<Family>>(&entry->family);
   if (!existing || (*existing)->help() != help || (*existing)->labelNames() != labelNames ||
       entry->upperBounds != upperBounds) {
     throw std::invalid_argument("metric " + name +
@@ -290,6 +248,35 @@ HistogramFamily& Registry::histogram(const std::string& name, const std::string&
     (*existing)->withLabels({});
   }
   return **existing;
+}
+
+}  // namespace
+
+CounterFamily& Registry::counter(const std::string& name, const std::string& help,
+                                 const std::vector<std::string>& labelNames) {
+  validateNames(name, labelNames);
+  std::lock_guard lock(mutex_);
+  return findOrRegister<CounterFamily>(families_[name], name, help, labelNames, {},
+                                       [] { return std::make_unique<Counter>(); });
+}
+
+GaugeFamily& Registry::gauge(const std::string& name, const std::string& help,
+                             const std::vector<std::string>& labelNames) {
+  validateNames(name, labelNames);
+  std::lock_guard lock(mutex_);
+  return findOrRegister<GaugeFamily>(families_[name], name, help, labelNames, {},
+                                     [] { return std::make_unique<Gauge>(); });
+}
+
+HistogramFamily& Registry::histogram(const std::string& name, const std::string& help,
+                                     const std::vector<std::string>& labelNames,
+                                     std::vector<double> upperBounds) {
+  validateNames(name, labelNames);
+  Histogram probe(upperBounds);  // validates the bounds before anything is registered
+  std::lock_guard lock(mutex_);
+  return findOrRegister<HistogramFamily>(
+      families_[name], name, help, labelNames, upperBounds,
+      [upperBounds] { return std::make_unique<Histogram>(upperBounds); });
 }
 
 CollectHookRegistration Registry::onCollect(std::function<void()> hook) {
