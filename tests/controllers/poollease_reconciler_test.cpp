@@ -236,6 +236,31 @@ TEST_F(HandoverTest, RestartAtAnyPassFinishesTheHandover) {
   expectHeldBy("lessee");
 }
 
+TEST_F(HandoverTest, ConcurrentNodeWritesReachTheSameEnd) {
+  Dependencies parallel = deps();
+  parallel.nodeWriteParallelism = 4;
+  PoolLeaseReconciler leases(std::move(parallel));
+  passes(leases, {"own", "next"}, 12);
+  EXPECT_EQ(phase("own"), "Released");
+  EXPECT_EQ(phase("next"), "Active");
+  EXPECT_EQ(ownerPods(), 0u);
+  expectHeldBy("lessee");
+}
+
+TEST_F(HandoverTest, NodeWriteFailureSurfacesAsAnErrorNotACrash) {
+  Dependencies parallel = deps();
+  parallel.nodeWriteParallelism = 4;
+  PoolLeaseReconciler leases(std::move(parallel));
+  fake_.setRequestHook([](const std::string& verb, const kube::ResourceRef& resource,
+                          std::string_view, std::string_view) {
+    if (verb == "patch" && resource.resource == "nodes") {
+      throw kube::TransportError(kube::RequestContext{"fake", "PATCH", "node"}, "refused");
+    }
+  });
+  EXPECT_THROW(reconcile(leases, "", "own"), kube::TransportError);
+  EXPECT_FALSE(nodeObject("n1")["spec"].value("unschedulable", false));
+}
+
 TEST_F(HandoverTest, CrashBetweenClaimTransferAndStatusWriteLosesNothing) {
   // The old lease's Released status write is lost once, after the claim moved on.
   bool dropped = false;
