@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "landlord/placement/labels.h"
+
 namespace landlord::hollow {
 
 std::string productSlug(std::string_view product) {
@@ -27,44 +29,45 @@ nlohmann::json hollowNode(std::string_view pool, const placement::NodeGroupSpec&
                           std::int64_t index) {
   const std::string name = hollowNodeName(pool, group.product, index);
   const std::string gpus = std::to_string(group.gpusPerNode);
-  const nlohmann::json resources = {
-      {"cpu", "128"}, {"memory", "2Ti"}, {"pods", "110"}, {"nvidia.com/gpu", gpus}};
-  return {
-      {"apiVersion", "v1"},
-      {"kind", "Node"},
-      {"metadata",
-       {{"name", name},
-        {"labels",
-         {{std::string(kHollowLabel), std::string(kHollowLabelValue)},
-          {std::string(kPoolLabel), std::string(pool)},
-          {"kubernetes.io/hostname", name},
-          {"kubernetes.io/os", "linux"},
-          {"kubernetes.io/arch", "amd64"},
-          {"nvidia.com/gpu.present", "true"},
-          {"nvidia.com/gpu.product", group.product},
-          {"nvidia.com/gpu.count", gpus}}},
-        {"annotations", {{std::string(kKwokAnnotation), "fake"}}}}},
-      {"spec", nlohmann::json::object()},
-      {"status",
-       {{"capacity", resources},
-        {"allocatable", resources},
-        {"phase", "Running"},
-        {"conditions",
-         {{{"type", "Ready"},
-           {"status", "True"},
-           {"reason", "KubeletReady"},
-           {"message", "hollow node simulated by kwok"}}}},
-        {"nodeInfo",
-         {{"architecture", "amd64"},
-          {"operatingSystem", "linux"},
-          {"kubeletVersion", "kwok"},
-          {"containerRuntimeVersion", "kwok"},
-          {"kernelVersion", "kwok"},
-          {"osImage", "hollow"},
-          {"machineID", ""},
-          {"systemUUID", ""},
-          {"bootID", ""},
-          {"kubeProxyVersion", ""}}}}}};
+  const nlohmann::json resources = {{"cpu", "128"},
+                                    {"memory", "2Ti"},
+                                    {"pods", "110"},
+                                    {std::string(placement::kGpuResource), gpus}};
+  return {{"apiVersion", "v1"},
+          {"kind", "Node"},
+          {"metadata",
+           {{"name", name},
+            {"labels",
+             {{std::string(kHollowLabel), std::string(kHollowLabelValue)},
+              {std::string(kPoolLabel), std::string(pool)},
+              {"kubernetes.io/hostname", name},
+              {"kubernetes.io/os", "linux"},
+              {"kubernetes.io/arch", "amd64"},
+              {"nvidia.com/gpu.present", "true"},
+              {std::string(placement::kGpuProductLabel), group.product},
+              {std::string(placement::kGpuCountLabel), gpus}}},
+            {"annotations", {{std::string(kKwokAnnotation), "fake"}}}}},
+          {"spec", nlohmann::json::object()},
+          {"status",
+           {{"capacity", resources},
+            {"allocatable", resources},
+            {"phase", "Running"},
+            {"conditions",
+             {{{"type", "Ready"},
+               {"status", "True"},
+               {"reason", "KubeletReady"},
+               {"message", "hollow node simulated by kwok"}}}},
+            {"nodeInfo",
+             {{"architecture", "amd64"},
+              {"operatingSystem", "linux"},
+              {"kubeletVersion", "kwok"},
+              {"containerRuntimeVersion", "kwok"},
+              {"kernelVersion", "kwok"},
+              {"osImage", "hollow"},
+              {"machineID", ""},
+              {"systemUUID", ""},
+              {"bootID", ""},
+              {"kubeProxyVersion", ""}}}}}};
 }
 
 std::string hollowNodeSelector(std::string_view pool) {

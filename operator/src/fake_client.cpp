@@ -29,6 +29,12 @@ RequestContext fakeRequest(const std::string& verb, const ResourceRef& resource,
   throwApiError(fakeRequest(verb, resource, ns, name), std::move(status));
 }
 
+[[noreturn]] void failNotFound(const std::string& verb, const ResourceRef& resource,
+                               std::string_view ns, std::string_view name) {
+  fail(404, "NotFound", resource.resource + " \"" + std::string(name) + "\" not found", verb,
+       resource, ns, name);
+}
+
 // Equality-based selectors only: "a=b,c==d,e!=f,g" (g: label exists).
 bool matchesLabels(const json& object, const std::string& selector) {
   if (selector.empty()) {
@@ -167,8 +173,7 @@ json FakeClient::get(const ResourceRef& resource, std::string_view ns, std::stri
   auto& bucket = objects_[resourceKeyOf(resource)];
   auto it = bucket.find(objectKey(resource.namespaced ? ns : "", name));
   if (it == bucket.end()) {
-    fail(404, "NotFound", resource.resource + " \"" + std::string(name) + "\" not found", "GET",
-         resource, ns, name);
+    failNotFound("GET", resource, ns, name);
   }
   return it->second;
 }
@@ -240,8 +245,7 @@ json FakeClient::update(const ResourceRef& resource, const json& object, const U
   auto& bucket = objects_[resourceKeyOf(resource)];
   auto it = bucket.find(objectKey(ns, name));
   if (it == bucket.end()) {
-    fail(404, "NotFound", resource.resource + " \"" + name + "\" not found", "PUT", resource, ns,
-         name);
+    failNotFound("PUT", resource, ns, name);
   }
   std::string wanted = metadata.value("resourceVersion", "");
   if (!wanted.empty() && wanted != it->second["metadata"].value("resourceVersion", "")) {
@@ -272,8 +276,7 @@ json FakeClient::patch(const ResourceRef& resource, std::string_view ns, std::st
       created["metadata"]["uid"] = "uid-" + std::to_string(version_ + 1);
       return storeLocked(resource, std::move(created), WatchEventType::Added);
     }
-    fail(404, "NotFound", resource.resource + " \"" + std::string(name) + "\" not found", "PATCH",
-         resource, ns, name);
+    failNotFound("PATCH", resource, ns, name);
   }
   json patched = it->second;
   if (type == PatchType::Json) {
@@ -291,8 +294,7 @@ json FakeClient::remove(const ResourceRef& resource, std::string_view ns, std::s
   auto& bucket = objects_[resourceKeyOf(resource)];
   auto it = bucket.find(objectKey(resource.namespaced ? ns : "", name));
   if (it == bucket.end()) {
-    fail(404, "NotFound", resource.resource + " \"" + std::string(name) + "\" not found", "DELETE",
-         resource, ns, name);
+    failNotFound("DELETE", resource, ns, name);
   }
   const json& metadata = it->second["metadata"];
   if ((options.preconditionUid && *options.preconditionUid != metadata.value("uid", "")) ||
