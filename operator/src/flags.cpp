@@ -106,6 +106,34 @@ const std::vector<FlagSpec>& flagSpecs() {
       {"health-probe-bind-address", "string", ":8081",
        "The address the /healthz and /readyz endpoints bind to; \"0\" disables them.",
        [](OperatorFlags& f, const std::string& v) { f.healthProbeBindAddress = v; }},
+      {"webhook-bind-address", "string", ":9443",
+       "The address the admission webhook HTTPS server binds to; \"0\" disables it.",
+       [](OperatorFlags& f, const std::string& v) { f.webhookBindAddress = v; }},
+      {"webhook-cert-path", "string", "/tmp/k8s-webhook-server/serving-certs",
+       "The directory holding the webhook server's certificate and key; they are reloaded when "
+       "they change.",
+       [](OperatorFlags& f, const std::string& v) {
+         if (v.empty()) {
+           throw std::invalid_argument("must not be empty");
+         }
+         f.webhookCertPath = v;
+       }},
+      {"webhook-cert-name", "string", "tls.crt",
+       "The webhook server's certificate file (PEM, leaf first) in --webhook-cert-path.",
+       [](OperatorFlags& f, const std::string& v) {
+         if (v.empty()) {
+           throw std::invalid_argument("must not be empty");
+         }
+         f.webhookCertName = v;
+       }},
+      {"webhook-cert-key", "string", "tls.key",
+       "The webhook server's private key file (PEM) in --webhook-cert-path.",
+       [](OperatorFlags& f, const std::string& v) {
+         if (v.empty()) {
+           throw std::invalid_argument("must not be empty");
+         }
+         f.webhookCertKey = v;
+       }},
       {"kube-api-qps", "float", "20", "Queries per second to the API server (client side).",
        [](OperatorFlags& f, const std::string& v) {
          f.kubeApiQps = parseDouble(v);

@@ -21,6 +21,10 @@ TEST(FlagsTest, DefaultsFollowControllerRuntime) {
   EXPECT_FALSE(flags.leaderElect);
   EXPECT_EQ(flags.metricsBindAddress, ":8080");
   EXPECT_EQ(flags.healthProbeBindAddress, ":8081");
+  EXPECT_EQ(flags.webhookBindAddress, ":9443");
+  EXPECT_EQ(flags.webhookCertPath, "/tmp/k8s-webhook-server/serving-certs");
+  EXPECT_EQ(flags.webhookCertName, "tls.crt");
+  EXPECT_EQ(flags.webhookCertKey, "tls.key");
   EXPECT_EQ(flags.leaderElectLeaseDuration, 15s);
   EXPECT_EQ(flags.leaderElectRenewDeadline, 10s);
   EXPECT_EQ(flags.leaderElectRetryPeriod, 2s);
@@ -48,6 +52,19 @@ TEST(FlagsTest, ParsesEqualsSpaceSingleDashAndBooleans) {
   EXPECT_EQ(flags.context, "kind-landlord");
   EXPECT_FALSE(parseFlags({"--leader-elect=false"}).leaderElect);
   EXPECT_TRUE(parseFlags({"-h"}).help);
+}
+
+TEST(FlagsTest, WebhookFlagsUseKubebuilderNames) {
+  const OperatorFlags flags =
+      parseFlags({"--webhook-bind-address=127.0.0.1:0", "--webhook-cert-path", "/certs",
+                  "--webhook-cert-name=serving.crt", "-webhook-cert-key=serving.key"});
+  EXPECT_EQ(flags.webhookBindAddress, "127.0.0.1:0");
+  EXPECT_EQ(flags.webhookCertPath, "/certs");
+  EXPECT_EQ(flags.webhookCertName, "serving.crt");
+  EXPECT_EQ(flags.webhookCertKey, "serving.key");
+  EXPECT_EQ(parseFlags({"--webhook-bind-address=0"}).webhookBindAddress, "0");
+  EXPECT_EQ(errorOf({"--webhook-cert-path="}),
+            "invalid value \"\" for flag --webhook-cert-path: must not be empty");
 }
 
 TEST(FlagsTest, ErrorsNameTheFlag) {
@@ -86,8 +103,14 @@ TEST(FlagsTest, UsageListsEveryFlagWithDefaults) {
         "--v ", "--help"}) {
     EXPECT_NE(usage.find(name), std::string::npos) << name;
   }
+  for (const char* name : {"--webhook-bind-address", "--webhook-cert-path", "--webhook-cert-name",
+                           "--webhook-cert-key"}) {
+    EXPECT_NE(usage.find(name), std::string::npos) << name;
+  }
   EXPECT_NE(usage.find("(default \":8080\")"), std::string::npos);
   EXPECT_NE(usage.find("(default \"15s\")"), std::string::npos);
+  EXPECT_NE(usage.find("(default \":9443\")"), std::string::npos);
+  EXPECT_NE(usage.find("(default \"/tmp/k8s-webhook-server/serving-certs\")"), std::string::npos);
 }
 
 }  // namespace

@@ -26,6 +26,11 @@ struct OperatorFlags {
   std::chrono::milliseconds leaderElectRetryPeriod{2'000};
   std::string metricsBindAddress = ":8080";      // "0" disables
   std::string healthProbeBindAddress = ":8081";  // "0" disables
+  std::string webhookBindAddress = ":9443";      // "0" disables
+  // kubebuilder's names: a directory, and the file names of the pair in it.
+  std::string webhookCertPath = "/tmp/k8s-webhook-server/serving-certs";
+  std::string webhookCertName = "tls.crt";
+  std::string webhookCertKey = "tls.key";
   double kubeApiQps = 20.0;
   int kubeApiBurst = 30;
   int maxConcurrentReconciles = 1;
