@@ -115,6 +115,18 @@ TEST_F(WebhookServerTest, KeepsConnectionsAliveAndServesThemConcurrently) {
   EXPECT_EQ(idle.post("/validate-poollease", testing::admissionReviewBody("uid-c")).status, 200);
 }
 
+TEST_F(WebhookServerTest, AClosedConnectionFreesItsSlot) {
+  options_.maxConnections = 1;
+  start();
+  {
+    TlsTestClient first(port(), pki_.caCertificate);
+    ASSERT_EQ(first.post("/validate-poollease", testing::admissionReviewBody("u1")).status, 200);
+  }
+  // Waits in the backlog until the first connection's thread is reaped.
+  TlsTestClient second(port(), pki_.caCertificate);
+  EXPECT_EQ(second.post("/validate-poollease", testing::admissionReviewBody("u2")).status, 200);
+}
+
 TEST_F(WebhookServerTest, RefusesWhatIsNotAnAdmissionReviewPost) {
   start();
   TlsTestClient client(port(), pki_.caCertificate);

@@ -31,8 +31,10 @@ struct WebhookServerOptions {
   // controller_runtime_webhook_* metrics go here; none when null.
   metrics::Registry* registry = nullptr;
 
-  // Connections served at once; more wait in the listen backlog.
-  int maxConnections = 64;
+  // Connections served at once (a thread each); more wait in the listen
+  // backlog. Each apiserver keeps up to 25 idle connections per webhook
+  // client (client-go's MaxIdleConnsPerHost), so leave room for several.
+  int maxConnections = 256;
   // How long a handshake, a request in progress or a response write may stall.
   std::chrono::milliseconds readTimeout{10'000};
   // How long a kept-alive connection may sit idle between requests. Longer
