@@ -26,6 +26,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "landlord/operator/http_server.h"
 #include "tls_certificate_store.h"
@@ -538,8 +539,20 @@ class WebhookServer::Impl {
                                options_.bindAddress + ": " + ::gai_strerror(rc));
     }
     const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
-    std::string lastError = "no usable address";
+    // ":port" means every interface of both families, as in Go: an IPv6-only
+    // cluster reaches the pod over IPv6. A dual-stack [::] socket does that;
+    // without IPv6 the IPv4 wildcard is next.
+    std::vector<const addrinfo*> candidates;
     for (const addrinfo* ai = addresses.get(); ai != nullptr; ai = ai->ai_next) {
+      candidates.push_back(ai);
+    }
+    const bool everyInterface = address.host.empty();
+    if (everyInterface) {
+      std::stable_partition(candidates.begin(), candidates.end(),
+                            [](const addrinfo* ai) { return ai->ai_family == AF_INET6; });
+    }
+    std::string lastError = "no usable address";
+    for (const addrinfo* ai : candidates) {
       UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
       if (!fd.valid()) {
         lastError = errnoText();
@@ -547,6 +560,10 @@ class WebhookServer::Impl {
       }
       const int one = 1;
       ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+      if (everyInterface && ai->ai_family == AF_INET6) {
+        const int dualStack = 0;
+        ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &dualStack, sizeof(dualStack));
+      }
       if (::bind(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd.get(), 128) != 0) {
         lastError = errnoText();
         continue;

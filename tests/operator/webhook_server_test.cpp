@@ -115,6 +115,13 @@ TEST_F(WebhookServerTest, KeepsConnectionsAliveAndServesThemConcurrently) {
   EXPECT_EQ(idle.post("/validate-poollease", testing::admissionReviewBody("uid-c")).status, 200);
 }
 
+TEST_F(WebhookServerTest, PortOnlyAddressServesIpv4Loopback) {
+  options_.bindAddress = ":0";  // dual-stack [::] where IPv6 exists
+  start();
+  TlsTestClient client(port(), pki_.caCertificate);
+  EXPECT_EQ(client.post("/validate-poollease", testing::admissionReviewBody("u")).status, 200);
+}
+
 TEST_F(WebhookServerTest, AClosedConnectionFreesItsSlot) {
   options_.maxConnections = 1;
   start();
