@@ -1,8 +1,10 @@
 #include "landlord/operator/webhook_server.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include "landlord/operator/metrics.h"
@@ -51,8 +53,8 @@ class WebhookServerTest : public ::testing::Test {
     testing::replaceFile(certDir_.path() / "tls.key", key);
   }
 
-  void start() {
-    server_ = std::make_unique<WebhookServer>(options_, quietLogger());
+  void start(Logger logger = quietLogger()) {
+    server_ = std::make_unique<WebhookServer>(options_, std::move(logger));
     server_->handle({"/validate-poollease", [](const AdmissionRequest& request) {
                        AdmissionResponse response = AdmissionResponse::allow();
                        response.warnings = {"saw " + request.name};
@@ -222,6 +224,23 @@ TEST_F(WebhookServerTest, ServesARotatedCertificateOnNewConnections) {
   // The key arrives: the new pair serves.
   testing::replaceFile(certDir_.path() / "tls.key", next.serverKey);
   EXPECT_EQ(TlsTestClient::handshakeError(port(), next.caCertificate), "");
+}
+
+TEST_F(WebhookServerTest, LogsABadPairOnceNotOnEveryHandshake) {
+  std::ostringstream logText;
+  start(Logger(makeSpdlogLogger(
+      "webhook", LogFormat::text, spdlog::level::err,
+      {std::make_shared<spdlog::sinks::ostream_sink_mt>(logText, /*force_flush=*/true)})));
+  testing::replaceFile(certDir_.path() / "tls.key",
+                       testing::makeTestPki("landlord-test-ca-2").serverKey);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(TlsTestClient::handshakeError(port(), pki_.caCertificate), "");
+  }
+  const std::string text = logText.str();
+  const std::size_t first = text.find("keeping the previous certificate");
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_EQ(text.find("keeping the previous certificate", first + 1), std::string::npos) << text;
+  EXPECT_NE(text.find("does not match"), std::string::npos) << text;
 }
 
 TEST_F(WebhookServerTest, ReloadsThroughTheSecretVolumeSymlinks) {
