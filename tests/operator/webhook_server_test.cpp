@@ -295,6 +295,16 @@ TEST_F(WebhookServerTest, StartupErrorsNameTheFileOrAddress) {
   EXPECT_NE(addressError.find("127.0.0.1:notaport"), std::string::npos) << addressError;
 }
 
+TEST_F(WebhookServerTest, DropsAStalledRequestAfterTheReadTimeout) {
+  options_.readTimeout = 200ms;
+  start();
+  TlsTestClient stalled(port(), pki_.caCertificate);
+  stalled.send("POST /validate-poollease HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  const auto began = std::chrono::steady_clock::now();
+  EXPECT_TRUE(stalled.closedByServer());
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 3s);
+}
+
 TEST_F(WebhookServerTest, StopsPromptlyWithAnIdleKeptAliveConnection) {
   options_.idleTimeout = 10min;
   start();
