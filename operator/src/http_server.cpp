@@ -15,44 +15,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "listen_socket.h"
+
 namespace landlord::kube {
 
 namespace {
 
 constexpr std::size_t kMaxRequestHeaderBytes = 16 * 1024;
 constexpr int kClientTimeoutSeconds = 5;
-
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-
- private:
-  int fd_ = -1;
-};
-
-std::string errnoText() {
-  return std::strerror(errno);
-}
 
 std::string percentDecode(std::string_view text) {
   std::string out;
@@ -164,46 +134,10 @@ class EndpointServer::Impl {
     if (listener_.valid()) {
       return;
     }
-    const BindAddress address = parseBindAddress(bindAddress_);
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    const std::string port = std::to_string(address.port);
-    const int rc = ::getaddrinfo(address.host.empty() ? nullptr : address.host.c_str(),
-                                 port.c_str(), &hints, &found);
-    if (rc != 0) {
-      throw std::runtime_error(name_ + " server: cannot resolve bind address " + bindAddress_ +
-                               ": " + ::gai_strerror(rc));
-    }
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
-    std::string lastError = "no usable address";
-    // Prefer IPv4 for ":port" (AI_PASSIVE lists it first on most systems).
-    for (addrinfo* ai = addresses.get(); ai != nullptr; ai = ai->ai_next) {
-      UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
-      if (!fd.valid()) {
-        lastError = errnoText();
-        continue;
-      }
-      const int one = 1;
-      ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-      if (::bind(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd.get(), 64) != 0) {
-        lastError = errnoText();
-        continue;
-      }
-      sockaddr_storage bound{};
-      socklen_t length = sizeof(bound);
-      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &length);
-      port_ = bound.ss_family == AF_INET6
-                  ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                  : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-      listener_ = std::move(fd);
-      logger_.info("listening on port {}", port_);
-      return;
-    }
-    throw std::runtime_error(name_ + " server: cannot listen on " + bindAddress_ + ": " +
-                             lastError);
+    ListeningSocket socket = listenOn(bindAddress_, name_ + " server", 64);
+    listener_ = std::move(socket.fd);
+    port_ = socket.port;
+    logger_.info("listening on port {}", port_);
   }
 
   void run(std::stop_token stop) {

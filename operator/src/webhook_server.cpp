@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "landlord/operator/http_server.h"
+#include "listen_socket.h"
 #include "tls_certificate_store.h"
 
 namespace landlord::kube {
@@ -45,42 +46,10 @@ constexpr std::size_t kReadChunkBytes = 16 * 1024;
 // While every connection slot is busy, how often to look for a freed one.
 constexpr int kCapacityPollMilliseconds = 20;
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-
- private:
-  int fd_ = -1;
-};
-
 struct SslDeleter {
   void operator()(SSL* ssl) const { SSL_free(ssl); }
 };
 using SslPtr = std::unique_ptr<SSL, SslDeleter>;
-
-std::string errnoText() {
-  return std::strerror(errno);
-}
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
@@ -515,69 +484,10 @@ class WebhookServer::Impl {
     } catch (const std::exception& e) {
       throw std::runtime_error(std::string("webhook server: ") + e.what());
     }
-    BindAddress address;
-    try {
-      address = parseBindAddress(options_.bindAddress);
-    } catch (const std::invalid_argument& e) {
-      throw std::runtime_error(std::string("webhook server: ") + e.what());
-    }
-    listener_ = bind(address);
+    ListeningSocket socket = listenOn(options_.bindAddress, "webhook server", 128);
+    listener_ = std::move(socket.fd);
+    port_ = socket.port;
     logger_.info("serving HTTPS on port {} with certificate {}", port_, certPath());
-  }
-
-  UniqueFd bind(const BindAddress& address) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    const std::string port = std::to_string(address.port);
-    if (const int rc = ::getaddrinfo(address.host.empty() ? nullptr : address.host.c_str(),
-                                     port.c_str(), &hints, &found);
-        rc != 0) {
-      throw std::runtime_error("webhook server: cannot resolve bind address " +
-                               options_.bindAddress + ": " + ::gai_strerror(rc));
-    }
-    const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, &::freeaddrinfo);
-    // ":port" means every interface of both families, as in Go: an IPv6-only
-    // cluster reaches the pod over IPv6. A dual-stack [::] socket does that;
-    // without IPv6 the IPv4 wildcard is next.
-    std::vector<const addrinfo*> candidates;
-    for (const addrinfo* ai = addresses.get(); ai != nullptr; ai = ai->ai_next) {
-      candidates.push_back(ai);
-    }
-    const bool everyInterface = address.host.empty();
-    if (everyInterface) {
-      std::stable_partition(candidates.begin(), candidates.end(),
-                            [](const addrinfo* ai) { return ai->ai_family == AF_INET6; });
-    }
-    std::string lastError = "no usable address";
-    for (const addrinfo* ai : candidates) {
-      UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
-      if (!fd.valid()) {
-        lastError = errnoText();
-        continue;
-      }
-      const int one = 1;
-      ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-      if (everyInterface && ai->ai_family == AF_INET6) {
-        const int dualStack = 0;
-        ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &dualStack, sizeof(dualStack));
-      }
-      if (::bind(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd.get(), 128) != 0) {
-        lastError = errnoText();
-        continue;
-      }
-      sockaddr_storage bound{};
-      socklen_t length = sizeof(bound);
-      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &length);
-      port_ = bound.ss_family == AF_INET6
-                  ? ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port)
-                  : ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
-      return fd;
-    }
-    throw std::runtime_error("webhook server: cannot listen on " + options_.bindAddress + ": " +
-                             lastError);
   }
 
   void run(std::stop_token stop) {
