@@ -134,6 +134,10 @@ const std::vector<FlagSpec>& flagSpecs() {
          }
          f.webhookCertKey = v;
        }},
+      {"catalog", "string", "",
+       "GPU catalog file (YAML: models with architecture, H100-equivalents, price and GPU "
+       "Feature Discovery products). Empty: the built-in catalog.",
+       [](OperatorFlags& f, const std::string& v) { f.catalogPath = v; }},
       {"kube-api-qps", "float", "20", "Queries per second to the API server (client side).",
        [](OperatorFlags& f, const std::string& v) {
          f.kubeApiQps = parseDouble(v);

@@ -67,6 +67,12 @@ TEST(FlagsTest, WebhookFlagsUseKubebuilderNames) {
             "invalid value \"\" for flag --webhook-cert-path: must not be empty");
 }
 
+TEST(FlagsTest, CatalogPathDefaultsToTheBuiltInCatalog) {
+  EXPECT_EQ(parseFlags({}).catalogPath, "");
+  EXPECT_EQ(parseFlags({"--catalog=/etc/landlord/catalog/catalog.yaml"}).catalogPath,
+            "/etc/landlord/catalog/catalog.yaml");
+}
+
 TEST(FlagsTest, ErrorsNameTheFlag) {
   EXPECT_EQ(errorOf({"--metrics-addr=:8080"}), "unknown flag --metrics-addr");
   EXPECT_EQ(errorOf({"--kube-api-burst=lots"}),
@@ -100,7 +106,7 @@ TEST(FlagsTest, UsageListsEveryFlagWithDefaults) {
         "--leader-elect-renew-deadline", "--leader-elect-retry-period", "--metrics-bind-address",
         "--health-probe-bind-address", "--kube-api-qps", "--kube-api-burst",
         "--max-concurrent-reconciles", "--graceful-shutdown-timeout", "--log-format", "--log-level",
-        "--v ", "--help"}) {
+        "--v ", "--help", "--catalog"}) {
     EXPECT_NE(usage.find(name), std::string::npos) << name;
   }
   for (const char* name : {"--webhook-bind-address", "--webhook-cert-path", "--webhook-cert-name",

@@ -31,6 +31,7 @@ struct OperatorFlags {
   std::string webhookCertPath = "/tmp/k8s-webhook-server/serving-certs";
   std::string webhookCertName = "tls.crt";
   std::string webhookCertKey = "tls.key";
+  std::string catalogPath;  // empty: placement's built-in catalog
   double kubeApiQps = 20.0;
   int kubeApiBurst = 30;
   int maxConcurrentReconciles = 1;
