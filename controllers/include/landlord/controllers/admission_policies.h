@@ -1,0 +1,63 @@
+#pragma once
+
+// landlord's admission policies: plain functions from an AdmissionRequest to an
+// AdmissionResponse that read only informer caches, so they answer fast under load
+// and never depend on the API server they are protecting. They are a first line of
+// defence with clear messages; the reconcilers keep their own checks (the pool
+// claim) for when the webhook is down or its caches lag.
+
+#include <string_view>
+#include <vector>
+
+#include "landlord/controllers/api.h"
+#include "landlord/controllers/tenancy.h"
+#include "landlord/operator/admission.h"
+#include "landlord/operator/informer.h"
+
+namespace landlord::controllers {
+
+inline constexpr std::string_view kMutatePodPath = "/mutate-v1-pod";
+inline constexpr std::string_view kValidatePodPath = "/validate-v1-pod";
+inline constexpr std::string_view kValidateLandlordPath = "/validate-landlord-dev-v1alpha1";
+
+// The caches the policies read; not owned, must outlive the webhooks.
+struct AdmissionCaches {
+  const kube::Lister<NodeInfo>& nodes;
+  const JsonLister& pools;
+  const JsonLister& tenants;
+  const JsonLister& leases;
+  const JsonLister& placements;
+};
+
+// /mutate-v1-pod, Pods on CREATE. A pod labelled landlord.dev/placement=<name> is
+// pinned to the pools its Placement (same namespace) is Bound to: required node
+// affinity landlord.dev/pool In [pools], ANDed into every required term, and the
+// toleration of its tenant's taint. Denied while that Placement is missing or not
+// Bound. Other pods pass untouched.
+kube::AdmissionResponse mutatePod(const AdmissionCaches& caches,
+                                  const kube::AdmissionRequest& request);
+
+// /validate-v1-pod, Pods on CREATE. Denies a pod that could reach a pool leased to
+// a tenant other than its namespace's: a toleration of another tenant's taint
+// (including operator Exists on landlord.dev/tenant and the tolerate-everything
+// empty key; pods of no tenant controlled by a DaemonSet are exempt, as node
+// agents must run on every node), spec.nodeName on such a pool's node, or a
+// nodeSelector / required node affinity on landlord.dev/pool that selects only
+// such pools.
+kube::AdmissionResponse validatePod(const AdmissionCaches& caches,
+                                    const kube::AdmissionRequest& request);
+
+// /validate-landlord-dev-v1alpha1, the landlord.dev kinds on CREATE and UPDATE:
+// what spans objects and so escapes the CRD schemas. PoolLease (on CREATE; its pool,
+// tenant and supersedes are immutable): the pool and tenant exist, the pool has no
+// other live lease unless spec.supersedes names it, spec.supersedes names a lease
+// of the same pool that no other lease already supersedes. Placement: its
+// namespace belongs to a Tenant. Tenant: no namespace it adds is another Tenant's.
+// Never denies DELETE, an object being deleted, or kinds it does not know.
+kube::AdmissionResponse validateLandlordObject(const AdmissionCaches& caches,
+                                               const kube::AdmissionRequest& request);
+
+// The three webhooks on their paths. A malformed object gets 400, not a crash.
+std::vector<kube::AdmissionWebhook> admissionWebhooks(const AdmissionCaches& caches);
+
+}  // namespace landlord::controllers
