@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <stop_token>
 
+#include "landlord/controllers/admission_policies.h"
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/dependencies.h"
 #include "landlord/controllers/gpupool_reconciler.h"
@@ -94,6 +95,11 @@ class ControllersImpl final : public Controllers {
     return true;
   }
 
+  std::vector<kube::AdmissionWebhook> admissionWebhooks() const override {
+    return controllers::admissionWebhooks(
+        AdmissionCaches{nodes_, pools_, tenants_, leases_, placements_});
+  }
+
   std::vector<kube::InformerBase*> informers() const {
     return {const_cast<kube::Informer<NodeInfo>*>(&nodes_),
             const_cast<kube::Informer<PodInfo>*>(&pods_),
@@ -168,6 +174,9 @@ class OwningControllers final : public Controllers {
  public:
   OwningControllers(kube::Client& client, const SetupOptions& options) : impl(client, options) {}
   bool synced() const override { return impl.synced(); }
+  std::vector<kube::AdmissionWebhook> admissionWebhooks() const override {
+    return impl.admissionWebhooks();
+  }
   ControllersImpl impl;
   std::vector<std::unique_ptr<kube::Controller>> controllers;
 };

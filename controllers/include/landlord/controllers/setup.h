@@ -6,7 +6,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "landlord/operator/admission.h"
 #include "landlord/operator/client.h"
 #include "landlord/operator/clock.h"
 #include "landlord/operator/logging.h"
@@ -28,6 +30,9 @@ class Controllers {
   virtual ~Controllers() = default;
   // Every cache has listed once (for readyz).
   virtual bool synced() const = 0;
+  // The admission webhooks (landlord's policies) answering from these caches; valid
+  // while this object lives.
+  virtual std::vector<kube::AdmissionWebhook> admissionWebhooks() const = 0;
 };
 
 std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Client& client,
