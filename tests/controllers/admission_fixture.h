@@ -115,8 +115,8 @@ class AdmissionWorld : public ::testing::Test {
     return node;
   }
 
-  // A Placement in `ns`, Bound to `pools` (held by the leases named alongside), or
-  // in `phase` with a Placed condition saying why.
+  // A Placement of tenant alpha in `ns`, Bound to pools (each with the lease it was
+  // bound through).
   void putBoundPlacement(const std::string& ns, const std::string& name,
                          const std::vector<std::pair<std::string, std::string>>& poolsAndLeases) {
     json pools = json::array();
@@ -130,6 +130,7 @@ class AdmissionWorld : public ::testing::Test {
                      {"status", {{"phase", "Bound"}, {"tenant", "alpha"}, {"pools", pools}}}});
   }
 
+  // A Placement in `phase`, with a Placed condition saying why when `reason` is set.
   void putUnboundPlacement(const std::string& ns, const std::string& name, const std::string& phase,
                            const std::string& reason, const std::string& message) {
     json status = {{"phase", phase}};
