@@ -1,9 +1,11 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "cluster_fleet.h"
+#include "cluster_options.h"
+#include "command_list.h"
 #include "format.h"
 #include "landlord/placement/advisor.h"
-#include "offline_command_list.h"
 #include "offline_inputs.h"
 #include "table.h"
 
@@ -57,9 +59,21 @@ nlohmann::ordered_json toJson(const std::vector<PoolAdvice>& advice) {
   return {{"pools", pools}};
 }
 
-int runAdvise(const Arguments& arguments, CommandIo& io) {
+placement::ResolvedFleet clusterFleet(const Arguments& arguments, const ClusterAccess& access,
+                                      const placement::Catalog& catalog, std::ostream& err) {
+  const ClusterConnection cluster = connect(arguments, access);
+  std::vector<std::string> warnings;
+  placement::ResolvedFleet fleet =
+      fleetFromPools(readSnapshot(*cluster.client, cluster.name), catalog, warnings);
+  printWarnings(warnings, err);
+  return fleet;
+}
+
+int runAdvise(const Arguments& arguments, const ClusterAccess& access, CommandIo& io) {
   const placement::Catalog catalog = loadCatalog(arguments);
-  const std::vector<PoolAdvice> advice = placement::advise(loadFleet(arguments, catalog));
+  const std::vector<PoolAdvice> advice =
+      placement::advise(readsCluster(arguments) ? clusterFleet(arguments, access, catalog, io.err)
+                                                : loadFleet(arguments, catalog));
   if (wantsJson(arguments)) {
     io.out << toJson(advice).dump(2) << "\n";
   } else {
@@ -70,13 +84,16 @@ int runAdvise(const Arguments& arguments, CommandIo& io) {
 
 }  // namespace
 
-Command adviseCommand() {
+Command adviseCommand(ClusterAccess cluster) {
   return {.name = "advise",
           .summary =
               "for each pool: worth more kept for the owner's training or leased whole "
               "for inference?",
-          .options = {fleetOption(), outputOption(), catalogOption()},
-          .run = runAdvise};
+          .options = {fleetOrClusterOption(), outputOption(), catalogOption(), kubeconfigOption(),
+                      contextOption()},
+          .run = [cluster](const Arguments& arguments, CommandIo& io) {
+            return runAdvise(arguments, cluster, io);
+          }};
 }
 
 }  // namespace landlord::cli

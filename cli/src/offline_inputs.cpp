@@ -14,6 +14,13 @@ OptionSpec fleetOption() {
           .choices = {}};
 }
 
+OptionSpec fleetOrClusterOption() {
+  OptionSpec fleet = fleetOption();
+  fleet.required = false;
+  fleet.help = "fleet YAML; without it, the GPUPools of the live cluster";
+  return fleet;
+}
+
 OptionSpec catalogOption() {
   return {.name = "catalog",
           .shortName = '\0',

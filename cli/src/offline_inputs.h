@@ -12,6 +12,7 @@ namespace landlord::cli {
 
 // Options shared by the offline commands.
 OptionSpec fleetOption();
+OptionSpec fleetOrClusterOption();  // report and advise read the cluster without --fleet
 OptionSpec catalogOption();
 OptionSpec outputOption();
 

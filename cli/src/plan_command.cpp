@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "command_list.h"
 #include "format.h"
-#include "offline_command_list.h"
 #include "offline_inputs.h"
 #include "table.h"
 

@@ -1,22 +1,19 @@
+#include "landlord/cli/commands.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "landlord/cli/command_registry.h"
-#include "landlord/cli/offline_commands.h"
+#include "repository_path.h"
 
 namespace landlord::cli {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string repositoryPath(const std::string& relative) {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / relative)
-      .string();
-}
+using testing::repositoryPath;
 
 struct Outcome {
   int exitCode;
@@ -26,7 +23,10 @@ struct Outcome {
 
 Outcome run(const std::vector<std::string>& args) {
   CommandRegistry registry("landlord");
-  addOfflineCommands(registry);
+  addCommands(registry, ClusterAccess{.connect = [](const ClusterTarget&) -> ClusterConnection {
+                                        throw std::logic_error("no cluster in offline tests");
+                                      },
+                                      .pacer = {}});
   std::ostringstream out;
   std::ostringstream err;
   CommandIo io{out, err};

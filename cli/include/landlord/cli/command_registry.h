@@ -19,6 +19,8 @@ class CommandError : public std::runtime_error {
 struct CommandIo {
   std::ostream& out;
   std::ostream& err;
+  // out is an interactive terminal: progress may redraw one line in place.
+  bool terminal = false;
 };
 
 struct Command {

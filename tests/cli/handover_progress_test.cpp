@@ -1,0 +1,70 @@
+#include "handover_progress.h"
+
+#include <gtest/gtest.h>
+
+namespace landlord::cli {
+namespace {
+
+using nlohmann::json;
+
+json lease(const std::string& name, const std::string& phase, json steps = json::array()) {
+  return {{"metadata", {{"name", name}}},
+          {"spec", {{"pool", "colossus-1"}, {"tenant", "t"}}},
+          {"status", {{"phase", phase}, {"progress", {{"steps", steps}}}}}};
+}
+
+TEST(HandoverProgressTest, AStepTheOperatorSkippedCountsAsDone) {
+  // No pod to evict: the operator went from Cordon straight to Unlabel.
+  const HandoverView view = viewHandover(
+      lease("old", "Releasing",
+            {{{"name", "Cordon"}, {"completed", 10}, {"total", 10}, {"completedAt", "t"}},
+             {{"name", "Unlabel"}, {"completed", 5}, {"total", 10}}}),
+      lease("new", "Pending"));
+  EXPECT_EQ(view.state, HandoverState::InProgress);
+  EXPECT_EQ(view.percent, 41);  // 2.5 of 6 steps
+  EXPECT_EQ(view.activity, "Unlabelling 5/10 nodes of lease old");
+}
+
+TEST(HandoverProgressTest, ReleaseStepsOfTheOldLeasesOwnProvisioningAreIgnored) {
+  const HandoverView view = viewHandover(
+      lease("old", "Releasing",
+            {{{"name", "Label"}, {"completed", 10}, {"total", 10}, {"completedAt", "t"}},
+             {{"name", "Cordon"}, {"completed", 0}, {"total", 10}}}),
+      lease("new", "Pending"));
+  EXPECT_EQ(view.percent, 0);
+  EXPECT_EQ(view.activity, "Cordoning 0/10 nodes of lease old");
+}
+
+TEST(HandoverProgressTest, BlockedDrainSaysWhy) {
+  json old = lease("old", "Releasing", {{{"name", "Evict"}, {"completed", 1}, {"total", 2}}});
+  old["status"]["conditions"] = {
+      {{"type", "Drained"},
+       {"status", "False"},
+       {"reason", "BlockedByDisruptionBudget"},
+       {"message", "1 pods to leave, 1 refused by a PodDisruptionBudget"}}};
+  EXPECT_EQ(viewHandover(old, lease("new", "Pending")).activity,
+            "Evicting 1/2 pods of lease old (1 pods to leave, 1 refused by a PodDisruptionBudget)");
+}
+
+TEST(HandoverProgressTest, GoneOldLeaseMeansTheReleaseIsDone) {
+  const HandoverView view = viewHandover(nullptr, lease("new", "Pending"));
+  EXPECT_EQ(view.percent, 50);
+  EXPECT_EQ(view.activity, "Waiting for lease new to claim pool colossus-1");
+}
+
+TEST(HandoverProgressTest, NewLeaseDeletedMidwayIsAFailure) {
+  const HandoverView view = viewHandover(nullptr, lease("new", "Releasing"));
+  EXPECT_EQ(view.state, HandoverState::Failed);
+  EXPECT_EQ(view.failure,
+            "lease new is Releasing: it was deleted or superseded before it became Active");
+}
+
+TEST(HandoverProgressTest, ProgressLineDrawsTheBar) {
+  HandoverView view;
+  view.percent = 52;
+  view.activity = "Evicting 130/250 pods of lease a";
+  EXPECT_EQ(progressLine(view, 10), "[#####-----]  52% Evicting 130/250 pods of lease a");
+}
+
+}  // namespace
+}  // namespace landlord::cli
