@@ -20,6 +20,7 @@
 #include "landlord/operator/rest_client.h"
 #include "landlord/operator/runtime_metrics.h"
 #include "landlord/operator/signals.h"
+#include "landlord/operator/webhook_server.h"
 
 namespace kube = landlord::kube;
 
@@ -93,6 +94,38 @@ void serveHealthProbes(kube::Manager& manager, const std::string& address,
   manager.add(std::move(server));
 }
 
+// Every replica serves the webhooks (the API server may call any of them). Until
+// the caches have listed, a handler would judge from an empty world, so it
+// refuses with 503 and the API server's failurePolicy decides.
+void serveWebhooks(kube::Manager& manager, const kube::OperatorFlags& flags,
+                   const landlord::controllers::Controllers& controllers,
+                   kube::metrics::Registry& registry, const kube::Logger& log) {
+  if (flags.webhookBindAddress == "0") {
+    return;
+  }
+  kube::WebhookServerOptions options;
+  options.bindAddress = flags.webhookBindAddress;
+  options.certDir = flags.webhookCertPath;
+  options.certName = flags.webhookCertName;
+  options.keyName = flags.webhookCertKey;
+  options.registry = &registry;
+  auto server = std::make_unique<kube::WebhookServer>(std::move(options), log);
+  for (kube::AdmissionWebhook webhook : controllers.admissionWebhooks()) {
+    webhook.handler = [&controllers, handler = std::move(webhook.handler)](
+                          const kube::AdmissionRequest& request) {
+      if (!controllers.synced()) {
+        return kube::AdmissionResponse::deny(
+            "landlord-operator has not synced its caches yet; retry in a few seconds", 503,
+            "ServiceUnavailable");
+      }
+      return handler(request);
+    };
+    server->handle(std::move(webhook));
+  }
+  server->listen();
+  manager.add(std::move(server));
+}
+
 int runOperator(const kube::OperatorFlags& flags) {
   const kube::Logger log = setUpLogging(flags);
   kube::SignalStopper signals(log);  // first: threads inherit its signal mask
@@ -140,6 +173,7 @@ int runOperator(const kube::OperatorFlags& flags) {
     }
     serveMetrics(manager, flags.metricsBindAddress, registry, log);
     serveHealthProbes(manager, flags.healthProbeBindAddress, healthz, readyz, log);
+    serveWebhooks(manager, flags, *controllers, registry, log);
 
     const kube::ManagerExit exit = manager.run(signals.token());
     if (exit != kube::ManagerExit::stopped) {
