@@ -50,11 +50,23 @@ std::string joined(const json& array) {
   return text;
 }
 
-// Leases that hold their pool and earn: Active, or Releasing until the handover ends.
+// A lease earns while it holds its pool: Active, or Releasing until its handover
+// ends. Other phases earn nothing, whatever rate their status still shows.
+bool earns(const json& lease) {
+  const std::string phase = at(lease, "/status/phase");
+  return phase == "Active" || phase == "Releasing";
+}
+
+std::string earning(const json& lease, const char* pointer, int places) {
+  return earns(lease) ? dollars(at(lease, pointer), places) : "-";
+}
+
 Money leasedHourly(const ClusterSnapshot& snapshot) {
   Money total;
   for (const json& lease : snapshot.leases) {
-    total += money(at(lease, "/status/hourlyRate")).value_or(Money{});
+    if (earns(lease)) {
+      total += money(at(lease, "/status/hourlyRate")).value_or(Money{});
+    }
   }
   return total;
 }
@@ -83,9 +95,8 @@ void printLeaseReport(const ClusterSnapshot& snapshot, std::ostream& out) {
                      at(lease, "/status/phase").empty() ? "-" : at(lease, "/status/phase"),
                      at(lease, "/spec/supersedes").empty() ? "-" : at(lease, "/spec/supersedes"),
                      grouped(objects::count(lease, "/status/gpus")),
-                     rate.empty() ? "-" : dollars(rate, 4),
-                     dollars(at(lease, "/status/hourlyRate"), 2),
-                     dollars(at(lease, "/status/annualisedRevenue"), 0)});
+                     rate.empty() ? "-" : dollars(rate, 4), earning(lease, "/status/hourlyRate", 2),
+                     earning(lease, "/status/annualisedRevenue", 0)});
     }
     leases.print(out);
     const Money hourly = leasedHourly(snapshot);
@@ -126,8 +137,8 @@ void addLeaseReportJson(const ClusterSnapshot& snapshot, nlohmann::ordered_json&
                       {"supersedes", at(lease, "/spec/supersedes")},
                       {"gpus", objects::count(lease, "/status/gpus")},
                       {"usdPerGpuHour", at(lease, "/status/ratePerGPUHour")},
-                      {"hourlyUsd", at(lease, "/status/hourlyRate")},
-                      {"annualUsd", at(lease, "/status/annualisedRevenue")}});
+                      {"hourlyUsd", earns(lease) ? at(lease, "/status/hourlyRate") : "0"},
+                      {"annualUsd", earns(lease) ? at(lease, "/status/annualisedRevenue") : "0"}});
   }
   const Money hourly = leasedHourly(snapshot);
   report["leases"] = leases;

@@ -60,6 +60,19 @@ TEST(ClusterReportTest, ListsEveryLeaseWithItsRevenueAndEveryTenant) {
   EXPECT_THAT(live.out, HasSubstr("lessee-inference"));
 }
 
+TEST(ClusterReportTest, LeasesThatNoLongerHoldTheirPoolEarnNothing) {
+  FakeCluster cluster;
+  cluster.addReferenceFleet();
+  nlohmann::json released = FakeCluster::activeStatus(300, 2200, "2.2", "999.00", "8751240.00");
+  released["phase"] = "Released";
+  cluster.addLease("older-colossus-1", "colossus-1", "owner", "training", "", released);
+  const Outcome live = cluster.run({"report"});
+  ASSERT_EQ(live.exitCode, 0) << live.err;
+  EXPECT_THAT(live.out,
+              HasSubstr("Released  -           2,200  $2.2000          -            -\n"));
+  EXPECT_THAT(live.out, HasSubstr("Lease revenue: $10,727.20 an hour"));
+}
+
 TEST(ClusterReportTest, JsonCarriesPoolsLeasesAndTenants) {
   FakeCluster cluster;
   cluster.addReferenceFleet();
