@@ -64,6 +64,32 @@ bool matchesLabels(const json& object, const std::string& selector) {
   return true;
 }
 
+bool hasFinalizers(const json& object) {
+  const json& metadata = object.at("metadata");
+  return metadata.contains("finalizers") && metadata["finalizers"].is_array() &&
+         !metadata["finalizers"].empty();
+}
+
+bool beingDeleted(const json& object) {
+  return object.at("metadata").contains("deletionTimestamp");
+}
+
+// The server owns metadata.deletionTimestamp: a client's update or patch can
+// neither set nor clear it.
+void keepDeletionState(const json& stored, json& written) {
+  json& metadata = written["metadata"];
+  metadata.erase("deletionTimestamp");
+  metadata.erase("deletionGracePeriodSeconds");
+  for (const char* field : {"deletionTimestamp", "deletionGracePeriodSeconds"}) {
+    if (stored.at("metadata").contains(field)) {
+      metadata[field] = stored["metadata"][field];
+    }
+  }
+}
+
+// A fixed RFC 3339 time: the fake has no clock, and tests compare presence, not value.
+constexpr const char* kDeletionTimestamp = "2026-01-01T00:00:00Z";
+
 std::string keyOf(const json& object) {
   const json& metadata = object.at("metadata");
   return objectKey(metadata.value("namespace", ""), metadata.value("name", ""));
@@ -214,8 +240,14 @@ json FakeClient::create(const ResourceRef& resource, std::string_view ns, const 
   std::string name = copy["metadata"].value("name", "");
   hook("create", resource, ns, name);
   std::lock_guard lock(mutex_);
+  if (options.subresource == "eviction" && resource.resource == "pods") {
+    // The API server deletes the evicted pod. PodDisruptionBudgets are not
+    // modelled: tests that need a refusal throw TooManyRequestsError from the hook.
+    deleteLocked(resource, ns, name, "POST");
+    return json{{"kind", "Status"}, {"apiVersion", "v1"}, {"status", "Success"}, {"code", 201}};
+  }
   if (!options.subresource.empty()) {
-    return copy;  // e.g. an eviction: accepted, nothing stored
+    return copy;  // another subresource: accepted, nothing stored
   }
   if (name.empty() && copy["metadata"].contains("generateName")) {
     name = copy["metadata"]["generateName"].get<std::string>() + std::to_string(version_ + 1);
@@ -257,7 +289,8 @@ json FakeClient::update(const ResourceRef& resource, const json& object, const U
   }
   json copy = object;
   copy["metadata"]["uid"] = it->second["metadata"]["uid"];
-  return storeLocked(resource, std::move(copy), WatchEventType::Modified);
+  keepDeletionState(it->second, copy);
+  return storeWriteLocked(resource, std::move(copy));
 }
 
 json FakeClient::patch(const ResourceRef& resource, std::string_view ns, std::string_view name,
@@ -278,13 +311,24 @@ json FakeClient::patch(const ResourceRef& resource, std::string_view ns, std::st
     }
     failNotFound("PATCH", resource, ns, name);
   }
+  // A patch carrying metadata.resourceVersion is conditional on it, as on the server.
+  const json::json_pointer version("/metadata/resourceVersion");
+  if (type != PatchType::Json && patch.contains(version) && patch[version].is_string() &&
+      patch[version] != it->second["metadata"].value("resourceVersion", "")) {
+    fail(409, "Conflict",
+         "Operation cannot be fulfilled on " + resource.resource + " \"" + std::string(name) +
+             "\": the object has been modified; please apply your changes to the latest version "
+             "and try again",
+         "PATCH", resource, ns, name);
+  }
   json patched = it->second;
   if (type == PatchType::Json) {
     patched = patched.patch(patch);
   } else {
     patched.merge_patch(patch);
   }
-  return storeLocked(resource, std::move(patched), WatchEventType::Modified);
+  keepDeletionState(it->second, patched);
+  return storeWriteLocked(resource, std::move(patched));
 }
 
 json FakeClient::remove(const ResourceRef& resource, std::string_view ns, std::string_view name,
@@ -302,9 +346,38 @@ json FakeClient::remove(const ResourceRef& resource, std::string_view ns, std::s
        *options.preconditionResourceVersion != metadata.value("resourceVersion", ""))) {
     fail(409, "Conflict", "Precondition failed", "DELETE", resource, ns, name);
   }
-  json last = it->second;
-  storeLocked(resource, last, WatchEventType::Deleted);
-  return json{{"kind", "Status"}, {"status", "Success"}};
+  return deleteLocked(resource, ns, name, "DELETE");
+}
+
+json FakeClient::deleteLocked(const ResourceRef& resource, std::string_view ns,
+                              std::string_view name, const std::string& method) {
+  auto& bucket = objects_[resourceKeyOf(resource)];
+  auto it = bucket.find(objectKey(resource.namespaced ? ns : "", name));
+  if (it == bucket.end()) {
+    failNotFound(method, resource, ns, name);
+  }
+  if (!hasFinalizers(it->second)) {
+    json last = it->second;
+    storeLocked(resource, std::move(last), WatchEventType::Deleted);
+    return json{{"kind", "Status"}, {"status", "Success"}};
+  }
+  // Finalizers defer deletion: the object stays, marked, until the last one goes.
+  if (beingDeleted(it->second)) {
+    return it->second;
+  }
+  json marked = it->second;
+  marked["metadata"]["deletionTimestamp"] = kDeletionTimestamp;
+  marked["metadata"]["deletionGracePeriodSeconds"] = 0;
+  return storeLocked(resource, std::move(marked), WatchEventType::Modified);
+}
+
+json FakeClient::storeWriteLocked(const ResourceRef& resource, json object) {
+  if (beingDeleted(object) && !hasFinalizers(object)) {
+    // The write removed the last finalizer of an object being deleted: it goes.
+    storeLocked(resource, object, WatchEventType::Deleted);
+    return object;
+  }
+  return storeLocked(resource, std::move(object), WatchEventType::Modified);
 }
 
 std::unique_ptr<WatchStream> FakeClient::watch(const ResourceRef& resource, std::string_view ns,

@@ -19,15 +19,12 @@ class PoolLeaseReconcilerTest : public World {
     add(api::gpuPools(), pool("c1", "c1"));
     add(api::tenants(), tenant("owner", {"owner-ns"}));
     add(api::tenants(), tenant("lessee", {"lessee-ns"}));
-    // The fake accepts evictions without deleting; this plays the kubelet (or a
-    // PodDisruptionBudget refusing).
+    // The fake deletes an evicted pod at once; this plays a PodDisruptionBudget
+    // refusing to let the protected pods go.
     fake_.setRequestHook([this](const std::string& verb, const kube::ResourceRef& resource,
                                 std::string_view ns, std::string_view name) {
-      if (verb != "create" || resource.resource != "pods" || !kubelet_) {
-        return;
-      }
-      const std::string key = kube::objectKey(ns, name);
-      if (protected_.contains(key)) {
+      if (verb == "create" && resource.resource == "pods" &&
+          protected_.contains(kube::objectKey(ns, name))) {
         throw kube::TooManyRequestsError(kube::RequestContext{"fake", "POST", "eviction"},
                                          kube::Status{429,
                                                       "TooManyRequests",
@@ -38,14 +35,12 @@ class PoolLeaseReconcilerTest : public World {
                                                       {},
                                                       {}});
       }
-      evicted_.push_back({std::string(ns), std::string(name)});
     });
     poolReconciler_.emplace(deps());
     reconcile(*poolReconciler_, "", "c1");
   }
 
-  // One pass of every controller over every lease, then the kubelet finishes the
-  // evictions it was asked for.
+  // One pass of every controller over every lease.
   void pass(PoolLeaseReconciler& leases, const std::vector<std::string>& names) {
     for (const std::string& name : names) {
       try {
@@ -54,15 +49,6 @@ class PoolLeaseReconcilerTest : public World {
         // retried on the next pass, as the controller's backoff would
       }
     }
-    kubelet_ = false;
-    for (const auto& [ns, name] : evicted_) {
-      try {
-        fake_.remove(kube::resources::pods(), ns, name);
-      } catch (const kube::NotFoundError&) {
-      }
-    }
-    kubelet_ = true;
-    evicted_.clear();
     reconcile(*poolReconciler_, "", "c1");
   }
 
@@ -101,9 +87,7 @@ class PoolLeaseReconcilerTest : public World {
     }
   }
 
-  bool kubelet_ = true;
   std::set<std::string> protected_;
-  std::vector<std::pair<std::string, std::string>> evicted_;
   std::optional<GpuPoolReconciler> poolReconciler_;
   PoolLeaseReconciler leases_{deps()};
 };
@@ -174,11 +158,9 @@ class HandoverTest : public PoolLeaseReconcilerTest {
     add(api::poolLeases(), lease("own", "c1", "owner", "training"));
     passes(leases_, {"own"}, 6);
     ASSERT_EQ(phase("own"), "Active");
-    kubelet_ = false;  // creating pods is not evicting them
     add(kube::resources::pods(), pod("owner-ns", "train-0", "n1"), "owner-ns");
     add(kube::resources::pods(), pod("owner-ns", "train-1", "n2"), "owner-ns");
     add(kube::resources::pods(), pod("other-ns", "bystander", "n2"), "other-ns");
-    kubelet_ = true;
     add(api::poolLeases(), lease("next", "c1", "lessee", "inference", "own"));
   }
 
@@ -266,9 +248,6 @@ TEST_F(HandoverTest, CrashBetweenClaimTransferAndStatusWriteLosesNothing) {
   bool dropped = false;
   fake_.setRequestHook([&](const std::string& verb, const kube::ResourceRef& resource,
                            std::string_view, std::string_view name) {
-    if (verb == "create" && resource.resource == "pods") {
-      evicted_.push_back({"owner-ns", std::string(name)});
-    }
     if (verb == "update" && resource.resource == "poolleases" && name == "own" && !dropped &&
         claimOf(fake_.get(api::gpuPools(), "", "c1"))->lease == "next") {
       dropped = true;
@@ -283,13 +262,6 @@ TEST_F(HandoverTest, CrashBetweenClaimTransferAndStatusWriteLosesNothing) {
       } catch (const kube::ConflictError&) {
       }
     }
-    for (const auto& [ns, name] : evicted_) {
-      try {
-        fake_.remove(kube::resources::pods(), ns, name);
-      } catch (const kube::NotFoundError&) {
-      }
-    }
-    evicted_.clear();
   }
   EXPECT_TRUE(dropped);
   EXPECT_EQ(phase("own"), "Released");
@@ -320,9 +292,11 @@ TEST_F(HandoverTest, DrainBlockedByBudgetFailsAtDeadlineThenForceFinishes) {
   EXPECT_EQ(ownerPods(), 0u);
   EXPECT_EQ(phase("own"), "Released");
   EXPECT_EQ(phase("next"), "Active");
-  // The blocked pod was deleted (policy Force), the other one evicted.
+  // The blocked pod was deleted (policy Force), the other one evicted once (the
+  // eviction deleted it): its two POSTs are its creation and its eviction.
   EXPECT_EQ(countRequests("delete pods owner-ns/train-1"), 1u);
-  EXPECT_EQ(countRequests("delete pods owner-ns/train-0"), 1u);  // by the kubelet
+  EXPECT_EQ(countRequests("create pods owner-ns/train-0"), 2u);
+  EXPECT_EQ(countRequests("delete pods owner-ns/train-0"), 0u);
   expectHeldBy("lessee");
 }
 
@@ -330,12 +304,12 @@ TEST_F(PoolLeaseReconcilerTest, DeletingAnActiveLeaseReleasesItsNodesFirst) {
   add(api::poolLeases(), lease("own", "c1", "owner"));
   passes(leases_, {"own"}, 6);
   ASSERT_EQ(phase("own"), "Active");
-  // What the API server does on DELETE of an object with a finalizer.
-  fake_.patch(api::poolLeases(), "", "own", kube::PatchType::Merge,
-              {{"metadata", {{"deletionTimestamp", "2026-01-01T00:00:00Z"}}}});
+  // The finalizer keeps the lease, marked for deletion, until its nodes are released.
+  fake_.remove(api::poolLeases(), "", "own");
+  pass(leases_, {"own"});
+  EXPECT_EQ(phase("own"), "Releasing");
   passes(leases_, {"own"}, 8);
-  const json lease = get(api::poolLeases(), "", "own");
-  EXPECT_EQ(lease["metadata"]["finalizers"], json::array());
+  EXPECT_THROW(get(api::poolLeases(), "", "own"), kube::NotFoundError);
   EXPECT_FALSE(claimOf(get(api::gpuPools(), "", "c1")).has_value());
   EXPECT_EQ(get(api::gpuPools(), "", "c1")["status"]["phase"], "Available");
   for (const char* n : {"n1", "n2"}) {

@@ -4,7 +4,15 @@
 // anything built on Client (controllers, informers, leader election, events).
 // It keeps resourceVersions, answers conflicts, AlreadyExists and NotFound
 // like the real server, supports equality label selectors, pagination, merge
-// and JSON patches, and watches (including 410 Gone after compact()).
+// and JSON patches (a merge patch carrying metadata.resourceVersion is
+// conditional on it), and watches (including 410 Gone after compact()).
+//
+// Deletion follows the server: an object with finalizers is only marked with
+// metadata.deletionTimestamp (a Modified event) and disappears (a Deleted event)
+// when a write removes its last finalizer. Creating a pod's `eviction`
+// subresource deletes the pod at once: there is no kubelet (no grace period)
+// and PodDisruptionBudgets are not modelled (a test that needs a refusal throws
+// TooManyRequestsError from the request hook).
 
 #include <condition_variable>
 #include <functional>
@@ -71,6 +79,12 @@ class FakeClient final : public Client {
             std::string_view name);
   nlohmann::json storeLocked(const ResourceRef& resource, nlohmann::json object,
                              WatchEventType type);
+  // Stores a client's write; removes the object when that write dropped the last
+  // finalizer of an object being deleted.
+  nlohmann::json storeWriteLocked(const ResourceRef& resource, nlohmann::json object);
+  // Deletes, or only marks when finalizers remain; `method` names the request in errors.
+  nlohmann::json deleteLocked(const ResourceRef& resource, std::string_view ns,
+                              std::string_view name, const std::string& method);
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
