@@ -1,7 +1,6 @@
 #include "landlord/controllers/gpupool_reconciler.h"
 
-#include "landlord/controllers/node_writer.h"
-#include "landlord/controllers/pool_membership.h"
+#include "landlord/controllers/handover_executor.h"
 #include "landlord/controllers/pool_status.h"
 #include "landlord/placement/labels.h"
 
@@ -9,46 +8,63 @@ namespace landlord::controllers {
 
 namespace placement = landlord::placement;
 
-int GpuPoolReconciler::labelNodes(const std::string& pool, const PoolMembership& membership) {
-  int patched = 0;
-  for (const NodePtr& node : membership.members) {
+namespace {
+
+// The label writes for the nodes whose labels are wrong, as one step of node
+// changes (so they go out on the same workers as a handover's).
+placement::HandoverStep labelStep(const std::string& pool, const PoolLabelWork& work,
+                                  const placement::Catalog& catalog) {
+  placement::HandoverStep step;
+  for (const NodePtr& node : work.members) {
     placement::NodeChange change;
     change.node = node->meta.name;
     change.setLabels.emplace(placement::kPoolLabel, pool);
-    if (auto model = deps_.catalog.findProduct(node->value.product)) {
-      change.setLabels.emplace(placement::kGpuModelLabel, deps_.catalog.model(*model).name);
+    if (auto model = catalog.findProduct(node->value.product)) {
+      change.setLabels.emplace(placement::kGpuModelLabel, catalog.model(*model).name);
     } else {
       change.removeLabels.emplace_back(placement::kGpuModelLabel);
     }
-    patched += applyNodeChange(deps_.client, *node, change) ? 1 : 0;
+    step.nodeChanges.push_back(std::move(change));
   }
-  for (const NodePtr& node : membership.staleLabelled) {
+  for (const NodePtr& node : work.staleLabelled) {
     placement::NodeChange change;
     change.node = node->meta.name;
     change.removeLabels = {std::string(placement::kPoolLabel),
                            std::string(placement::kGpuModelLabel)};
-    patched += applyNodeChange(deps_.client, *node, change) ? 1 : 0;
+    step.nodeChanges.push_back(std::move(change));
   }
-  return patched;
+  return step;
+}
+
+}  // namespace
+
+std::size_t GpuPoolReconciler::labelNodes(const std::string& pool) {
+  const PoolLabelWork work = deps_.poolIndex.labelWork(pool);
+  if (work.members.empty() && work.staleLabelled.empty()) {
+    return 0;
+  }
+  std::vector<NodePtr> nodes = work.members;
+  nodes.insert(nodes.end(), work.staleLabelled.begin(), work.staleLabelled.end());
+  return applyNodeStep(deps_.client, nodes, labelStep(pool, work, deps_.catalog),
+                       deps_.nodeWriteParallelism)
+      .patched;
 }
 
 kube::Result GpuPoolReconciler::reconcile(kube::ReconcileContext& context,
                                           const kube::Request& request) {
-  json pool;
-  try {
-    pool = deps_.client.get(api::gpuPools(), "", request.name);
-  } catch (const kube::NotFoundError&) {
+  const auto cached = deps_.pools.get(request.name);
+  const std::optional<PoolSummary> summary = deps_.poolIndex.summary(request.name);
+  if (!cached || !summary) {
     return kube::Result::success();
   }
-  const std::vector<json> pools = kube::listAll(deps_.client, api::gpuPools(), "").items;
-  const PoolMembership membership = computeMembership(request.name, pools, deps_.nodes.list());
-  const int patched = labelNodes(request.name, membership);
+  json pool = cached->value;
+  const std::size_t patched = labelNodes(request.name);
   if (patched > 0) {
     context.log.info("labelled {} nodes of pool {}", patched, request.name);
   }
 
-  const PoolFigures figures = computePoolFigures(pool, membership, deps_.catalog);
-  json status = buildPoolStatus(pool, membership, figures, deps_.catalog, formatTime(deps_.now()));
+  const PoolFigures figures = computePoolFigures(pool, *summary, deps_.catalog);
+  json status = buildPoolStatus(pool, *summary, figures, formatTime(deps_.now()));
   if (deps_.metrics) {
     for (const auto& share : figures.metrics.models) {
       deps_.metrics->setPoolGpus(request.name, share.name, static_cast<double>(share.tally.gpus));
@@ -61,8 +77,9 @@ kube::Result GpuPoolReconciler::reconcile(kube::ReconcileContext& context,
     return kube::Result::success();
   }
   pool["status"] = std::move(status);
-  // Carries the resourceVersion read: a concurrent claim by the lease controller
-  // wins and this is retried on fresh state.
+  // Carries the resourceVersion the cache holds: a concurrent claim by the lease
+  // controller (or a cache behind the server) makes this a ConflictError, retried
+  // on fresh state; the claim fields are never overwritten from a stale read.
   deps_.client.update(api::gpuPools(), pool, statusUpdate());
   return kube::Result::success();
 }

@@ -9,8 +9,6 @@ namespace landlord::controllers {
 
 namespace {
 
-constexpr std::size_t kExampleNodes = 5;
-
 placement::PricingOverrides parsePricing(const json& pool, const placement::Catalog& catalog,
                                          std::vector<std::string>& unknownModels) {
   placement::PricingOverrides overrides;
@@ -25,28 +23,16 @@ placement::PricingOverrides parsePricing(const json& pool, const placement::Cata
   return overrides;
 }
 
-json examples(const std::vector<NodePtr>& nodes) {
-  json out = json::array();
-  for (std::size_t i = 0; i < nodes.size() && i < kExampleNodes; ++i) {
-    out.push_back(nodes[i]->meta.name);
-  }
-  return out;
-}
-
-json compositionJson(const placement::PoolMetrics& metrics, const PoolMembership& membership,
-                     const placement::Catalog& catalog) {
-  std::map<std::string, std::set<std::string>> products;  // model -> products seen
-  for (const NodePtr& node : membership.members) {
-    if (auto model = catalog.findProduct(node->value.product)) {
-      products[catalog.model(*model).name].insert(node->value.product);
-    }
-  }
+json compositionJson(const placement::PoolMetrics& metrics, const PoolSummary& summary) {
   json out = json::array();
   for (const placement::ModelShare& share : metrics.models) {
-    const auto& seen = products[share.name];
+    const auto seen = summary.productsByModel.find(share.name);
     out.push_back({{"model", share.name},
                    {"architecture", share.architecture},
-                   {"products", json(std::vector<std::string>(seen.begin(), seen.end()))},
+                   {"products",
+                    seen == summary.productsByModel.end()
+                        ? json::array()
+                        : json(std::vector<std::string>(seen->second.begin(), seen->second.end()))},
                    {"nodes", share.tally.nodes},
                    {"gpus", share.tally.gpus},
                    {"trainingH100Equivalents", share.trainingEq.plain()},
@@ -56,23 +42,13 @@ json compositionJson(const placement::PoolMetrics& metrics, const PoolMembership
   return out;
 }
 
-json unknownProductsJson(const PoolMembership& membership, const placement::Catalog& catalog) {
-  std::map<std::string, std::vector<NodePtr>> byProduct;
-  for (const NodePtr& node : membership.members) {
-    if (!catalog.findProduct(node->value.product)) {
-      byProduct[node->value.product].push_back(node);
-    }
-  }
+json unknownProductsJson(const PoolSummary& summary) {
   json out = json::array();
-  for (const auto& [product, nodes] : byProduct) {
-    std::int64_t gpus = 0;
-    for (const NodePtr& node : nodes) {
-      gpus += node->value.gpus;
-    }
-    out.push_back({{"product", product},
-                   {"nodes", static_cast<std::int64_t>(nodes.size())},
-                   {"gpus", gpus},
-                   {"exampleNodes", examples(nodes)}});
+  for (const PoolSummary::UnknownProduct& unknown : summary.unknownProducts) {
+    out.push_back({{"product", unknown.product},
+                   {"nodes", unknown.nodes},
+                   {"gpus", unknown.gpus},
+                   {"exampleNodes", unknown.exampleNodes}});
   }
   return out;
 }
@@ -98,29 +74,50 @@ std::string decimalText(const placement::Money& money) {
   return text;
 }
 
-PoolFigures computePoolFigures(const json& pool, const PoolMembership& membership,
-                               const placement::Catalog& catalog) {
+PoolSummary summarize(const PoolMembership& membership, const placement::Catalog& catalog) {
   placement::PoolModel model(catalog);
-  for (const NodePtr& node : membership.members) {
+  PoolSummary summary;
+  std::map<std::string, std::vector<std::string>> unknownExamples;  // product -> names
+  for (const NodePtr& node : membership.members) {                  // sorted by name
     model.upsert(placement::NodeFacts{node->meta.name, node->value.product, node->value.gpus,
                                       node->value.ready, node->value.unschedulable});
+    if (auto known = catalog.findProduct(node->value.product)) {
+      summary.productsByModel[catalog.model(*known).name].insert(node->value.product);
+    } else if (auto& names = unknownExamples[node->value.product]; names.size() < kExampleNodes) {
+      names.push_back(node->meta.name);
+    }
   }
+  summary.composition = model.composition();
+  for (const auto& [product, tally] : model.unknownProducts()) {
+    summary.unknownProducts.push_back(
+        {product, tally.nodes, tally.gpus, std::move(unknownExamples[product])});
+  }
+  summary.conflictingNodes = static_cast<std::int64_t>(membership.conflicting.size());
+  for (std::size_t i = 0; i < membership.conflicting.size() && i < kExampleNodes; ++i) {
+    summary.conflictingExamples.push_back(membership.conflicting[i]->meta.name);
+  }
+  summary.conflictingPools = membership.conflictingPools;
+  return summary;
+}
+
+PoolFigures computePoolFigures(const json& pool, const PoolSummary& summary,
+                               const placement::Catalog& catalog) {
   PoolFigures figures;
   const placement::PricingOverrides pricing =
       parsePricing(pool, catalog, figures.unknownPricingModels);
-  figures.metrics = placement::computeMetrics(model.composition(), catalog, pricing);
+  figures.metrics = placement::computeMetrics(summary.composition, catalog, pricing);
   return figures;
 }
 
-json buildPoolStatus(const json& pool, const PoolMembership& membership, const PoolFigures& figures,
-                     const placement::Catalog& catalog, const std::string& now) {
+json buildPoolStatus(const json& pool, const PoolSummary& summary, const PoolFigures& figures,
+                     const std::string& now) {
   const placement::PoolMetrics& m = figures.metrics;
   const std::int64_t generation = generationOf(pool);
   json status = pool.value("status", json::object());
   status["observedGeneration"] = generation;
   status["nodes"] = m.nodes;
   status["gpus"] = m.gpus;
-  status["composition"] = compositionJson(m, membership, catalog);
+  status["composition"] = compositionJson(m, summary);
   status["h100Equivalents"] = {{"training", m.trainingEq.plain()},
                                {"inference", m.inferenceEq.plain()}};
   status["homogeneous"] = m.homogeneous;
@@ -130,17 +127,17 @@ json buildPoolStatus(const json& pool, const PoolMembership& membership, const P
   status["ratePerGPUHour"] = m.gpus > 0 ? m.weightedRatePerGpuHour(4) : "0";
   status["hourlyListRate"] = decimalText(m.listHourly);
   status["phase"] = phaseOf(status);
-  status["unknownProducts"] = unknownProductsJson(membership, catalog);
-  status["conflictingNodes"] = {{"count", static_cast<std::int64_t>(membership.conflicting.size())},
-                                {"pools", membership.conflictingPools},
-                                {"exampleNodes", examples(membership.conflicting)}};
+  status["unknownProducts"] = unknownProductsJson(summary);
+  status["conflictingNodes"] = {{"count", summary.conflictingNodes},
+                                {"pools", summary.conflictingPools},
+                                {"exampleNodes", summary.conflictingExamples}};
 
-  const bool conflicts = !membership.conflicting.empty();
+  const bool conflicts = summary.conflictingNodes > 0;
   setCondition(status,
                conflicts ? Condition{"NodesConflict", "True", "NodesSelectedByOtherPools",
-                                     std::to_string(membership.conflicting.size()) +
+                                     std::to_string(summary.conflictingNodes) +
                                          " nodes are also selected by pool(s) " +
-                                         json(membership.conflictingPools).dump() +
+                                         json(summary.conflictingPools).dump() +
                                          "; they are counted in neither pool"}
                          : Condition{"NodesConflict", "False", "NoConflicts",
                                      "no node is selected by another pool"},

@@ -51,11 +51,12 @@ struct PoolLeaseReconciler::Pass {
 };
 
 std::optional<json> PoolLeaseReconciler::successorOf(const std::string& lease) {
-  for (json& other : kube::listAll(deps_.client, api::poolLeases(), "").items) {
+  for (const auto& cached : deps_.leases.list()) {
+    const json& other = cached->value;
     const std::string phase = stringAt(other, kPhase);
     if (stringAt(other, kSupersedes) == lease && !deleting(other) && phase != "Released" &&
         phase != "Failed") {
-      return std::move(other);
+      return other;
     }
   }
   return std::nullopt;
@@ -63,19 +64,38 @@ std::optional<json> PoolLeaseReconciler::successorOf(const std::string& lease) {
 
 HandoverParty PoolLeaseReconciler::partyOf(const std::string& lease, const std::string& tenant) {
   HandoverParty party{lease, tenant, {}};
-  try {
-    const json object = deps_.client.get(api::tenants(), "", tenant);
+  // An unknown tenant has no namespaces: none of its pods can be found to evict.
+  if (const auto object = deps_.tenants.get(tenant)) {
     party.namespaces =
-        object.value(json::json_pointer("/spec/namespaces"), std::vector<std::string>{});
-  } catch (const kube::NotFoundError&) {
-    // An unknown tenant has no namespaces: none of its pods can be found to evict.
+        object->value.value(json::json_pointer("/spec/namespaces"), std::vector<std::string>{});
   }
   return party;
 }
 
 std::vector<NodePtr> PoolLeaseReconciler::membersOf(const std::string& pool) {
-  const std::vector<json> pools = kube::listAll(deps_.client, api::gpuPools(), "").items;
-  return computeMembership(pool, pools, deps_.nodes.list()).members;
+  return deps_.poolIndex.members(pool);
+}
+
+std::optional<json> PoolLeaseReconciler::liveHolder(const Claim& claim) {
+  std::optional<json> holder;
+  const auto cached = deps_.leases.get(claim.lease);
+  if (cached && cached->meta.uid == claim.uid) {
+    holder = cached->value;
+  } else {
+    // The cache may not have seen the holder yet (created and claimed moments ago,
+    // perhaps by another replica): only the server can say the claim is stale
+    // before it is taken over.
+    try {
+      holder = deps_.client.get(api::poolLeases(), "", claim.lease);
+    } catch (const kube::NotFoundError&) {
+      return std::nullopt;
+    }
+  }
+  if (stringAt(*holder, json::json_pointer("/metadata/uid")) != claim.uid ||
+      stringAt(*holder, kPhase) == "Released") {
+    return std::nullopt;  // a stale claim: its lease is gone or done (Released is final)
+  }
+  return holder;
 }
 
 void PoolLeaseReconciler::setPhase(Pass& pass, std::string_view phase, const std::string& reason,
@@ -183,18 +203,7 @@ Result PoolLeaseReconciler::finalize(Pass& pass) {
 
 Result PoolLeaseReconciler::claim(Pass& pass) {
   const std::optional<Claim> current = claimOf(pass.pool);
-  std::optional<json> holder;
-  if (current) {
-    try {
-      holder = deps_.client.get(api::poolLeases(), "", current->lease);
-      if (stringAt(*holder, json::json_pointer("/metadata/uid")) != current->uid ||
-          stringAt(*holder, kPhase) == "Released") {
-        holder.reset();  // a stale claim: its lease is gone or done
-      }
-    } catch (const kube::NotFoundError&) {
-    }
-  }
-  if (holder) {
+  if (current && liveHolder(*current)) {
     const std::string supersedes = stringAt(pass.lease, kSupersedes);
     if (supersedes == current->lease) {
       setPhase(pass, "Pending", "WaitingForHandover",
@@ -214,8 +223,12 @@ Result PoolLeaseReconciler::claim(Pass& pass) {
                  generationOf(pass.lease), pass.now);
     return Result::requeueAfter(std::chrono::seconds(30));
   }
-  // Throws ConflictError when another replica or lease wrote the pool first: the
-  // retry re-reads and sees who holds it.
+  // The one decision not taken on the cache's word. The pool was read from the cache
+  // and may be stale, but the claim is an update of its status carrying that
+  // resourceVersion: if another replica or lease wrote the pool since (or the cache
+  // is simply behind), the server refuses it with ConflictError and the retry
+  // re-reads. So two replicas can never both activate a lease on one pool; a stale
+  // cache only costs a conflict and a requeue.
   pass.pool = writeClaim(deps_.client, pass.pool, pass.lease, pass.now);
   const Claim won = *claimOf(pass.pool);
   pass.status["claimGeneration"] = won.generation;
@@ -269,10 +282,8 @@ Result PoolLeaseReconciler::provision(Pass& pass) {
   std::optional<HandoverParty> outgoing;
   const std::string supersedes = stringAt(pass.lease, kSupersedes);
   if (!supersedes.empty()) {
-    try {
-      const json old = deps_.client.get(api::poolLeases(), "", supersedes);
-      outgoing = partyOf(supersedes, stringAt(old, kTenant));
-    } catch (const kube::NotFoundError&) {
+    if (const auto old = deps_.leases.get(supersedes)) {
+      outgoing = partyOf(supersedes, stringAt(old->value, kTenant));
     }
   }
   const placement::HandoverPlan plan =
@@ -310,17 +321,30 @@ Result PoolLeaseReconciler::provision(Pass& pass) {
 Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
                                       const kube::Request& request) {
   Pass pass{context, json(), json::object(), request.name, "", "", formatTime(deps_.now()), json()};
-  try {
-    pass.lease = deps_.client.get(api::poolLeases(), "", request.name);
-  } catch (const kube::NotFoundError&) {
+  // Both from the caches: every write below carries the resourceVersion read here,
+  // so acting on a stale copy ends in ConflictError and a requeue.
+  const auto lease = deps_.leases.get(request.name);
+  if (!lease) {
     return Result::success();
   }
+  pass.lease = lease->value;
   pass.status = pass.lease.value("status", json::object());
   pass.poolName = stringAt(pass.lease, kPool);
   pass.tenant = stringAt(pass.lease, kTenant);
-  try {
-    pass.pool = deps_.client.get(api::gpuPools(), "", pass.poolName);
-  } catch (const kube::NotFoundError&) {
+  if (const auto pool = deps_.pools.get(pass.poolName)) {
+    pass.pool = pool->value;
+  }
+  const bool wasLive = placement::isLive(placement::parseLeasePhase(pass.status.value("phase", ""))
+                                             .value_or(placement::LeasePhase::Pending));
+  if (wasLive && (pass.pool.is_null() || !holds(pass.pool, pass.lease))) {
+    // A lease that held the pool and a cached pool that says otherwise: the pool
+    // cache may simply not have seen this lease's own claim yet. Losing the claim
+    // is final (Failed or Released), so only the server's word decides it.
+    pass.pool = json();
+    try {
+      pass.pool = deps_.client.get(api::gpuPools(), "", pass.poolName);
+    } catch (const kube::NotFoundError&) {
+    }
   }
   if (deleting(pass.lease)) {
     return finalize(pass);

@@ -110,8 +110,18 @@ class ControllersImpl final : public Controllers {
   }
 
   Dependencies deps(kube::Client& client) {
-    return Dependencies{client,         nodes_,           pods_, catalog_, events_.get(),
-                        metrics_.get(), systemWallClock()};
+    return Dependencies{.client = client,
+                        .nodes = nodes_,
+                        .pods = pods_,
+                        .pools = pools_,
+                        .leases = leases_,
+                        .tenants = tenants_,
+                        .poolIndex = poolIndex_,
+                        .catalog = catalog_,
+                        .events = events_.get(),
+                        .metrics = metrics_.get(),
+                        .now = systemWallClock(),
+                        .nodeWriteParallelism = kNodeWriteParallelism};
   }
 
   kube::Informer<NodeInfo> nodes_;
@@ -121,6 +131,7 @@ class ControllersImpl final : public Controllers {
   JsonInformer leases_;
   JsonInformer placements_;
   placement::Catalog catalog_;
+  PoolIndex poolIndex_{catalog_};
   std::unique_ptr<DomainMetrics> metrics_;
   std::unique_ptr<kube::EventRecorder> events_;
 };
@@ -205,6 +216,9 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
       addController(manager, *owning, owned, "placement",
                     std::make_unique<PlacementReconciler>(c.deps(client)), options, log);
 
+  // First, so every reconcile woken by a Node or GPUPool event reads an index
+  // that already holds it.
+  feedPoolIndex(c.poolIndex_, c.nodes_, c.pools_);
   // Level-triggered: an event only says "look again"; these kinds are few, so a
   // change enqueues every object whose reconcile reads it.
   onSelf(c.pools_, pools);

@@ -1,8 +1,9 @@
 #pragma once
 
-// A FakeClient-backed world for reconciler tests: informer caches fed by hand from
-// the fake (no threads, no sleeps), a fixed wall clock, and helpers that build
-// nodes, pods and landlord objects.
+// A FakeClient-backed world for reconciler tests: informer caches (and the pool
+// index they feed) filled by hand from the fake before each reconcile, as a
+// re-list would (no threads, no sleeps), a fixed wall clock, and helpers that
+// build nodes, pods and landlord objects.
 
 #include <gtest/gtest.h>
 
@@ -12,9 +13,11 @@
 
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/dependencies.h"
+#include "landlord/controllers/pool_index.h"
 #include "landlord/operator/fake_client.h"
 #include "landlord/operator/informer.h"
 #include "landlord/operator/logging.h"
+#include "landlord/operator/reconciler.h"
 #include "landlord/placement/catalog.h"
 
 namespace landlord::controllers::testing {
@@ -78,28 +81,36 @@ class World : public ::testing::Test {
   World()
       : nodes_(fake_, kube::resources::nodes(), projectNode),
         pods_(fake_, kube::resources::pods(), projectPod, {{kPodNodeIndex, podNodeIndexer()}}),
+        pools_(fake_, api::gpuPools(), identity),
+        leases_(fake_, api::poolLeases(), identity),
+        tenants_(fake_, api::tenants(), identity),
         catalog_(placement::Catalog::defaults()),
-        logger_(kube::makeSpdlogLogger("test", kube::LogFormat::text, spdlog::level::off)) {}
+        poolIndex_(catalog_),
+        logger_(kube::makeSpdlogLogger("test", kube::LogFormat::text, spdlog::level::off)) {
+    feedPoolIndex(poolIndex_, nodes_, pools_);
+  }
 
   Dependencies deps() {
-    Dependencies d{fake_, nodes_, pods_, catalog_, nullptr, nullptr, [this] { return now_; }};
-    return d;
+    return Dependencies{.client = fake_,
+                        .nodes = nodes_,
+                        .pods = pods_,
+                        .pools = pools_,
+                        .leases = leases_,
+                        .tenants = tenants_,
+                        .poolIndex = poolIndex_,
+                        .catalog = catalog_,
+                        .events = nullptr,
+                        .metrics = nullptr,
+                        .now = [this] { return now_; }};
   }
 
   // Feeds the caches what the fake server holds now, as a re-list would.
   void sync() {
-    for (auto* informer : {&nodes_}) {
-      informer->beginReplace();
-      for (const json& object : fake_.objects(kube::resources::nodes())) {
-        informer->replaceItem(object);
-      }
-      informer->endReplace("");
-    }
-    pods_.beginReplace();
-    for (const json& object : fake_.objects(kube::resources::pods())) {
-      pods_.replaceItem(object);
-    }
-    pods_.endReplace("");
+    relist(nodes_, kube::resources::nodes());
+    relist(pods_, kube::resources::pods());
+    relist(pools_, api::gpuPools());
+    relist(leases_, api::poolLeases());
+    relist(tenants_, api::tenants());
   }
 
   kube::Result reconcile(kube::Reconciler& reconciler, const std::string& ns,
@@ -127,10 +138,25 @@ class World : public ::testing::Test {
     return n;
   }
 
+  static json identity(const json& object) { return object; }
+
+  template <class T>
+  void relist(kube::Informer<T>& informer, const kube::GroupVersionResource& resource) {
+    informer.beginReplace();
+    for (const json& object : fake_.objects(resource)) {
+      informer.replaceItem(object);
+    }
+    informer.endReplace("");
+  }
+
   FakeClient fake_;
   kube::Informer<NodeInfo> nodes_;
   kube::Informer<PodInfo> pods_;
+  kube::Informer<json> pools_;
+  kube::Informer<json> leases_;
+  kube::Informer<json> tenants_;
   placement::Catalog catalog_;
+  PoolIndex poolIndex_;
   kube::Logger logger_;
   std::chrono::system_clock::time_point now_ =
       std::chrono::system_clock::from_time_t(1'767'225'600);  // 2026-01-01T00:00:00Z

@@ -2,6 +2,7 @@
 
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/metrics.h"
+#include "landlord/controllers/pool_index.h"
 #include "landlord/operator/client.h"
 #include "landlord/operator/events.h"
 #include "landlord/operator/informer.h"
@@ -9,13 +10,18 @@
 
 namespace landlord::controllers {
 
-// What every reconciler reads and writes through; nothing here is owned. Nodes and
-// pods come from informer caches; landlord's own objects are few and are read
-// from the API server (quorum reads) so claims are decided on fresh state.
+// What every reconciler reads and writes through; nothing here is owned. Reads come
+// from informer caches, which may lag the server: every write that decides
+// something (a claim, a status) carries the resourceVersion it was read at, so a
+// stale read costs a ConflictError and a requeue, never a wrong decision.
 struct Dependencies {
   kube::Client& client;
   const kube::Lister<NodeInfo>& nodes;
   const kube::Lister<PodInfo>& pods;
+  const kube::Lister<json>& pools;    // GPUPools
+  const kube::Lister<json>& leases;   // PoolLeases
+  const kube::Lister<json>& tenants;  // Tenants
+  const PoolIndex& poolIndex;         // pool membership and summaries, from the caches above
   const placement::Catalog& catalog;
   kube::EventRecorder* events = nullptr;  // none when null
   DomainMetrics* metrics = nullptr;       // none when null

@@ -1,21 +1,22 @@
 #pragma once
 
 #include "landlord/controllers/dependencies.h"
-#include "landlord/controllers/pool_membership.h"
 #include "landlord/operator/reconciler.h"
 
 namespace landlord::controllers {
 
 // Keeps a GPUPool's member nodes labelled (landlord.dev/pool, landlord.dev/gpu-model)
 // and its status current: composition, GPUs, H100-equivalents, mix, efficiency,
-// list rate, conflicts, unknown products, phase. Writes only what changed.
+// list rate, conflicts, unknown products, phase. Writes only what changed. Reads the
+// pool from the cache and its membership from the PoolIndex: a reconcile costs
+// O(catalog models + nodes whose labels are wrong), not O(nodes).
 class GpuPoolReconciler final : public kube::Reconciler {
  public:
   explicit GpuPoolReconciler(Dependencies deps) : deps_(std::move(deps)) {}
   kube::Result reconcile(kube::ReconcileContext& context, const kube::Request& request) override;
 
  private:
-  int labelNodes(const std::string& pool, const PoolMembership& membership);
+  std::size_t labelNodes(const std::string& pool);
   Dependencies deps_;
 };
 

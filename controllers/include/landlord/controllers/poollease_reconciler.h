@@ -5,6 +5,7 @@
 
 #include "landlord/controllers/dependencies.h"
 #include "landlord/controllers/handover_executor.h"
+#include "landlord/controllers/pool_claim.h"
 #include "landlord/operator/reconciler.h"
 
 namespace landlord::controllers {
@@ -33,6 +34,8 @@ class PoolLeaseReconciler final : public kube::Reconciler {
   kube::Result runStep(Pass& pass, const placement::HandoverStep& step);
 
   std::optional<json> successorOf(const std::string& lease);
+  // The lease holding `claim`, unless the claim is stale (its lease gone or Released).
+  std::optional<json> liveHolder(const Claim& claim);
   HandoverParty partyOf(const std::string& lease, const std::string& tenant);
   std::vector<NodePtr> membersOf(const std::string& pool);
   void setPhase(Pass& pass, std::string_view phase, const std::string& reason,

@@ -1,0 +1,144 @@
+#include "landlord/controllers/pool_index.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "fixture.h"
+#include "landlord/placement/labels.h"
+
+namespace landlord::controllers::testing {
+namespace {
+
+// The index against the full walk it replaces: after every event, each pool's
+// summary, members and label work equal computeMembership + summarize over the
+// same nodes and pools.
+class PoolIndexTest : public ::testing::Test {
+ protected:
+  static NodePtr cached(const json& object) {
+    return std::make_shared<const kube::Cached<NodeInfo>>(
+        kube::Cached<NodeInfo>{kube::objectMetaOf(object), projectNode(object), {}});
+  }
+
+  void putNode(const json& object) {
+    nodes_[object["metadata"]["name"]] = object;
+    index_.upsertNode(cached(object));
+  }
+  void dropNode(const std::string& name) {
+    nodes_.erase(name);
+    index_.removeNode(name);
+  }
+  void putPool(const json& object) {
+    pools_[object["metadata"]["name"]] = object;
+    index_.upsertPool(object);
+  }
+  void dropPool(const std::string& name) {
+    pools_.erase(name);
+    index_.removePool(name);
+  }
+
+  void expectSameAsFullWalk(const std::string& when) {
+    std::vector<json> pools;
+    for (const auto& [_, pool] : pools_) {
+      pools.push_back(pool);
+    }
+    std::vector<NodePtr> nodes;
+    for (const auto& [_, node] : nodes_) {
+      nodes.push_back(cached(node));
+    }
+    for (const auto& [name, _] : pools_) {
+      const PoolMembership membership = computeMembership(name, pools, nodes);
+      const std::optional<PoolSummary> summary = index_.summary(name);
+      ASSERT_TRUE(summary) << when;
+      EXPECT_EQ(*summary, summarize(membership, catalog_)) << name << " " << when;
+      EXPECT_EQ(names(index_.members(name)), names(membership.members)) << name << " " << when;
+      EXPECT_EQ(names(index_.labelWork(name).staleLabelled), names(membership.staleLabelled))
+          << name << " " << when;
+    }
+  }
+
+  static std::vector<std::string> names(const std::vector<NodePtr>& nodes) {
+    std::vector<std::string> out;
+    for (const NodePtr& node : nodes) {
+      out.push_back(node->meta.name);
+    }
+    return out;
+  }
+
+  placement::Catalog catalog_ = placement::Catalog::defaults();
+  PoolIndex index_{catalog_};
+  std::map<std::string, json> nodes_;
+  std::map<std::string, json> pools_;
+};
+
+TEST_F(PoolIndexTest, MatchesTheFullWalkThroughRandomNodeAndPoolEvents) {
+  const std::vector<std::string> zones = {"c1", "c2", "c3"};
+  const std::vector<std::string> products = {"NVIDIA-H100-80GB-HBM3", "NVIDIA-H200", "NVIDIA-GB200",
+                                             "NVIDIA-X999", ""};
+  putPool(pool("c1", "c1"));
+  putPool(pool("c2", "c2"));
+  json byProduct = pool("gb200", "any");
+  byProduct["spec"]["nodeSelector"] = {
+      {"matchLabels", {{"nvidia.com/gpu.product", "NVIDIA-GB200"}}}};
+  putPool(byProduct);
+
+  std::mt19937 random(7);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  for (int step = 0; step < 600; ++step) {
+    const std::string name = "n" + std::to_string(pick(40));
+    const std::size_t action = pick(20);
+    if (action < 12) {
+      json object = node(name, zones[pick(zones.size())], products[pick(products.size())],
+                         static_cast<int>(4 * (1 + pick(2))));
+      if (pick(3) == 0) {  // labelled by some pool's controller, rightly or not
+        object["metadata"]["labels"][std::string(placement::kPoolLabel)] =
+            zones[pick(zones.size())];
+      }
+      if (pick(4) == 0) {
+        object["spec"]["unschedulable"] = true;
+      }
+      putNode(object);
+    } else if (action < 15) {
+      dropNode(name);
+    } else if (action < 17) {
+      json moved = pool(zones[pick(zones.size())], zones[pick(zones.size())]);
+      if (pick(3) == 0) {
+        moved["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+      }
+      putPool(moved);
+    } else if (action == 17 && pools_.size() > 1) {
+      const std::string doomed =
+          std::next(pools_.begin(), static_cast<long>(pick(pools_.size())))->first;
+      dropPool(doomed);
+    }
+    expectSameAsFullWalk("after step " + std::to_string(step));
+    if (HasFailure()) {
+      return;
+    }
+  }
+}
+
+TEST_F(PoolIndexTest, LabelWorkNamesOnlyNodesWhoseLabelsAreWrong) {
+  putPool(pool("c1", "c1"));
+  json labelled = node("right", "c1", "NVIDIA-GB200", 4);
+  labelled["metadata"]["labels"]["landlord.dev/pool"] = "c1";
+  labelled["metadata"]["labels"]["landlord.dev/gpu-model"] = "GB200";
+  putNode(labelled);
+  putNode(node("bare", "c1", "NVIDIA-GB200", 4));
+  json wrongModel = labelled;
+  wrongModel["metadata"]["name"] = "wrong-model";
+  wrongModel["metadata"]["labels"]["landlord.dev/gpu-model"] = "H100";
+  putNode(wrongModel);
+  json left = labelled;
+  left["metadata"]["name"] = "left";
+  left["metadata"]["labels"]["topology.kubernetes.io/zone"] = "elsewhere";
+  putNode(left);
+
+  const PoolLabelWork work = index_.labelWork("c1");
+  EXPECT_EQ(names(work.members), (std::vector<std::string>{"bare", "wrong-model"}));
+  EXPECT_EQ(names(work.staleLabelled), (std::vector<std::string>{"left"}));
+  EXPECT_FALSE(index_.summary("unknown-pool").has_value());
+}
+
+}  // namespace
+}  // namespace landlord::controllers::testing
