@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "admission_request.h"
 #include "landlord/controllers/admission_policies.h"
@@ -56,15 +59,26 @@ bool isEmptyTerm(const json& term) {
   return empty("matchExpressions") && empty("matchFields");
 }
 
-// Required node affinity terms are ORed and their expressions ANDed, so the pool
-// requirement joins every term; the user's own requirements stay as they are.
-void requirePools(const json& pod, const std::vector<std::string>& pools, json& patch) {
-  const json requirement = {
-      {"key", std::string(placement::kPoolLabel)}, {"operator", "In"}, {"values", pools}};
+// The node requirements a placed pod must meet: its pools and, when the status
+// records them, the GPU models reserved there.
+json requirementsOf(const std::vector<std::string>& pools, const std::vector<std::string>& models) {
+  json requirements = json::array(
+      {{{"key", std::string(placement::kPoolLabel)}, {"operator", "In"}, {"values", pools}}});
+  if (!models.empty()) {
+    requirements.push_back(
+        {{"key", std::string(placement::kGpuModelLabel)}, {"operator", "In"}, {"values", models}});
+  }
+  return requirements;
+}
+
+// Required node affinity terms are ORed and their expressions ANDed, so every
+// requirement joins every term; the user's own requirements stay as they are. A
+// requirement already in a term is not added again: reinvocation is a no-op.
+void requireNodes(const json& pod, const json& requirements, json& patch) {
   const json terms = pod.contains(kNodeSelectorTerms) ? pod[kNodeSelectorTerms] : json();
   if (!terms.is_array() || terms.empty()) {
-    addCreatingParents(pod, kNodeSelectorTerms,
-                       json::array({{{"matchExpressions", json::array({requirement})}}}), patch);
+    addCreatingParents(pod, kNodeSelectorTerms, json::array({{{"matchExpressions", requirements}}}),
+                       patch);
     return;
   }
   for (std::size_t i = 0; i < terms.size(); ++i) {
@@ -74,10 +88,14 @@ void requirePools(const json& pod, const std::vector<std::string>& pools, json& 
     }
     const json::json_pointer expressions = kNodeSelectorTerms / i / "matchExpressions";
     if (!term.contains("matchExpressions") || !term["matchExpressions"].is_array()) {
-      addCreatingParents(pod, expressions, json::array({requirement}), patch);
-    } else if (std::find(term["matchExpressions"].begin(), term["matchExpressions"].end(),
-                         requirement) == term["matchExpressions"].end()) {
-      appendTo(expressions, requirement, patch);  // not there yet: reinvocation is a no-op
+      addCreatingParents(pod, expressions, requirements, patch);
+      continue;
+    }
+    const json& existing = term["matchExpressions"];
+    for (const json& requirement : requirements) {
+      if (std::find(existing.begin(), existing.end(), requirement) == existing.end()) {
+        appendTo(expressions, requirement, patch);
+      }
     }
   }
 }
@@ -96,16 +114,37 @@ void tolerateTaint(const json& pod, const NodeTaint& taint, json& patch) {
   }
 }
 
-std::vector<std::string> boundPools(const json& placementObject) {
-  std::vector<std::string> pools;
+struct Binding {
+  std::vector<std::string> pools;   // in status order
+  std::vector<std::string> models;  // sorted, each once; empty when no entry lists any
+};
+
+// The pools a Placement is bound to, and the union of the GPU models (catalog
+// names, as the GPUPool controller labels member nodes) reserved on them: in a
+// mixed pool a tenant qualified only for hopper is reserved only its hopper
+// models, and its pods must not land on the pool's Blackwell nodes.
+Binding bindingOf(const json& placementObject) {
+  Binding binding;
+  std::set<std::string> models;
   for (const json& entry :
        placementObject.value(json::json_pointer("/status/pools"), json::array())) {
     const std::string name = stringAt(entry, json::json_pointer("/name"));
-    if (!name.empty()) {
-      pools.push_back(name);
+    if (name.empty()) {
+      continue;
+    }
+    binding.pools.push_back(name);
+    const json listed = entry.is_object() ? entry.value("models", json::array()) : json::array();
+    if (!listed.is_array()) {
+      continue;
+    }
+    for (const json& model : listed) {
+      if (model.is_string() && !model.get_ref<const std::string&>().empty()) {
+        models.insert(model.get<std::string>());
+      }
     }
   }
-  return pools;
+  binding.models.assign(models.begin(), models.end());
+  return binding;
 }
 
 // "Unplaceable: tenant acme holds no Active lease (NoActiveLease)", from the status.
@@ -146,7 +185,8 @@ kube::AdmissionResponse mutatePod(const AdmissionCaches& caches,
                                          std::string(placement::kPlacementLabel) + " from the pod");
   }
   const json& placementObject = cached->value;
-  const std::vector<std::string> pools = boundPools(placementObject);
+  const Binding binding = bindingOf(placementObject);
+  const std::vector<std::string>& pools = binding.pools;
   if (stringAt(placementObject, json::json_pointer("/status/phase")) != "Bound" || pools.empty()) {
     return kube::AdmissionResponse::deny(subject + " is " + phaseAndReason(placementObject) + "; " +
                                          admittedOnce);
@@ -173,7 +213,10 @@ kube::AdmissionResponse mutatePod(const AdmissionCaches& caches,
     }
   }
   kube::AdmissionResponse response = kube::AdmissionResponse::allow();
-  requirePools(request.object, pools, response.patch);
+  // A status written before the controller recorded status.pools[].models lists
+  // none: the pod is then pinned to its pools alone, as it was then, because a
+  // gpu-model "In" with no values would match no node and leave the pod Pending.
+  requireNodes(request.object, requirementsOf(pools, binding.models), response.patch);
   tolerateTaint(request.object, tenantTaint(*tenant), response.patch);
   return response;
 }

@@ -1,3 +1,6 @@
+#include <map>
+#include <string>
+
 #include "admission_fixture.h"
 
 namespace landlord::controllers::testing {
@@ -5,6 +8,10 @@ namespace {
 
 const json kPoolRequirement = {
     {"key", "landlord.dev/pool"}, {"operator", "In"}, {"values", {"colossus-2"}}};
+// putBoundPlacement reserves H100s: a hopper-only tenant's share of a mixed pool.
+const json kModelRequirement = {
+    {"key", "landlord.dev/gpu-model"}, {"operator", "In"}, {"values", {"H100"}}};
+const json kRequirements = json::array({kPoolRequirement, kModelRequirement});
 const json kAlphaToleration = {{"key", "landlord.dev/tenant"},
                                {"operator", "Equal"},
                                {"value", "alpha"},
@@ -25,6 +32,24 @@ class PodMutationTest : public AdmissionWorld {
     return mutatePod(caches(), podCreate(pod));
   }
 
+  // Rewrites status.pools[].models of placement `name` in acme: pool -> models, the
+  // key removed for a null value (a status written before models were recorded).
+  void setModels(const std::string& name, const std::map<std::string, json>& models) {
+    json placementObject = placements_.get(kube::objectKey("acme", name))->value;
+    for (json& entry : placementObject["status"]["pools"]) {
+      const auto found = models.find(entry["name"].get<std::string>());
+      if (found == models.end()) {
+        continue;
+      }
+      if (found->second.is_null()) {
+        entry.erase("models");
+      } else {
+        entry["models"] = found->second;
+      }
+    }
+    placements_.put(placementObject);
+  }
+
   // The pod as the API server stores it after applying the webhook's patch.
   json mutated(const json& pod) const {
     const kube::AdmissionResponse response = mutate(pod);
@@ -39,7 +64,7 @@ TEST_F(PodMutationTest, PodWithoutThePlacementLabelPassesUntouched) {
   EXPECT_EQ(response.patch, json::array());
 }
 
-TEST_F(PodMutationTest, PodWithoutAffinityGetsOneTermAndTheToleration) {
+TEST_F(PodMutationTest, PodWithoutAffinityGetsOneTermWithPoolAndModelAndTheToleration) {
   const kube::AdmissionResponse response = mutate(placed("train-a"));
   ASSERT_TRUE(response.allowed) << response.message;
   // The exact patch: each "add" creates the parents the pod lacks.
@@ -47,18 +72,19 @@ TEST_F(PodMutationTest, PodWithoutAffinityGetsOneTermAndTheToleration) {
               {"op": "add", "path": "/spec/affinity", "value": {"nodeAffinity": {
                 "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
                   {"matchExpressions": [
-                    {"key": "landlord.dev/pool", "operator": "In", "values": ["colossus-2"]}]}]}}}},
+                    {"key": "landlord.dev/pool", "operator": "In", "values": ["colossus-2"]},
+                    {"key": "landlord.dev/gpu-model", "operator": "In", "values": ["H100"]}]}]}}}},
               {"op": "add", "path": "/spec/tolerations", "value": [
                 {"key": "landlord.dev/tenant", "operator": "Equal", "value": "alpha",
                  "effect": "NoSchedule"}]}
             ])"));
   const json pod = placed("train-a").patch(response.patch);
-  EXPECT_EQ(pod[kTerms], json::array({{{"matchExpressions", json::array({kPoolRequirement})}}}));
+  EXPECT_EQ(pod[kTerms], json::array({{{"matchExpressions", kRequirements}}}));
   EXPECT_EQ(pod["spec"]["tolerations"], json::array({kAlphaToleration}));
   EXPECT_EQ(pod["spec"]["containers"], placed("train-a")["spec"]["containers"]);
 }
 
-TEST_F(PodMutationTest, PoolRequirementIsAndedIntoEveryExistingRequiredTerm) {
+TEST_F(PodMutationTest, PoolAndModelRequirementsAreAndedIntoEveryExistingRequiredTerm) {
   json pod = placed("train-a");
   const json zone = {{"key", "topology.kubernetes.io/zone"}, {"operator", "In"}, {"values", {"a"}}};
   const json byName = {{"key", "metadata.name"}, {"operator", "In"}, {"values", {"c2-n1"}}};
@@ -78,17 +104,24 @@ TEST_F(PodMutationTest, PoolRequirementIsAndedIntoEveryExistingRequiredTerm) {
 
   const kube::AdmissionResponse response = mutate(pod);
   ASSERT_TRUE(response.allowed) << response.message;
-  EXPECT_EQ(response.patch[0], json({{"op", "add"},
-                                     {"path", kTerms.to_string() + "/0/matchExpressions/-"},
-                                     {"value", kPoolRequirement}}));
-  EXPECT_EQ(response.patch[1], json({{"op", "add"},
-                                     {"path", kTerms.to_string() + "/1/matchExpressions"},
-                                     {"value", json::array({kPoolRequirement})}}));
+  EXPECT_EQ(response.patch, json::array({{{"op", "add"},
+                                          {"path", kTerms.to_string() + "/0/matchExpressions/-"},
+                                          {"value", kPoolRequirement}},
+                                         {{"op", "add"},
+                                          {"path", kTerms.to_string() + "/0/matchExpressions/-"},
+                                          {"value", kModelRequirement}},
+                                         {{"op", "add"},
+                                          {"path", kTerms.to_string() + "/1/matchExpressions"},
+                                          {"value", kRequirements}},
+                                         {{"op", "add"},
+                                          {"path", "/spec/tolerations"},
+                                          {"value", json::array({kAlphaToleration})}}}));
 
   const json result = pod.patch(response.patch);
-  EXPECT_EQ(result[kTerms], json::array({{{"matchExpressions", {zone, kPoolRequirement}}},
-                                         {{"matchFields", json::array({byName})},
-                                          {"matchExpressions", json::array({kPoolRequirement})}}}));
+  EXPECT_EQ(
+      result[kTerms],
+      json::array({{{"matchExpressions", {zone, kPoolRequirement, kModelRequirement}}},
+                   {{"matchFields", json::array({byName})}, {"matchExpressions", kRequirements}}}));
   EXPECT_EQ(
       result["spec"]["affinity"]["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"],
       preferred);
@@ -109,7 +142,7 @@ TEST_F(PodMutationTest, PodAffinityAloneKeepsItAndGainsNodeAffinity) {
   EXPECT_EQ(response.patch[0]["path"], "/spec/affinity/nodeAffinity");
   const json result = pod.patch(response.patch);
   EXPECT_EQ(result["spec"]["affinity"]["podAffinity"], podAffinity);
-  EXPECT_EQ(result[kTerms], json::array({{{"matchExpressions", json::array({kPoolRequirement})}}}));
+  EXPECT_EQ(result[kTerms], json::array({{{"matchExpressions", kRequirements}}}));
 }
 
 TEST_F(PodMutationTest, AnEmptyTermStillMatchesNothing) {
@@ -123,7 +156,7 @@ TEST_F(PodMutationTest, AnEmptyTermStillMatchesNothing) {
   const json result = mutated(pod);
   EXPECT_EQ(result[kTerms][0], json::object());
   EXPECT_EQ(result[kTerms][1], json({{"matchExpressions", json::array()}}));
-  EXPECT_EQ(result[kTerms][2]["matchExpressions"], json::array({kPoolRequirement}));
+  EXPECT_EQ(result[kTerms][2]["matchExpressions"], kRequirements);
 }
 
 TEST_F(PodMutationTest, ExistingTolerationsAreKeptAndTheTenantsIsAppended) {
@@ -153,6 +186,26 @@ TEST_F(PodMutationTest, MutatingAMutatedPodChangesNothing) {
   EXPECT_EQ(again.patch, json::array());
 }
 
+TEST_F(PodMutationTest, MutatingAMutatedPodWithItsOwnTermsChangesNothing) {
+  leases_.put(leaseObject("alpha-spare", "spare", "alpha", "Active"));
+  putBoundPlacement("acme", "serve",
+                    {{"colossus-2", "alpha-colossus-2"}, {"spare", "alpha-spare"}});
+  setModels("serve", {{"colossus-2", {"H200", "H100"}}, {"spare", {"H100"}}});
+  json pod = placed("serve");
+  const json zone = {{"key", "topology.kubernetes.io/zone"}, {"operator", "In"}, {"values", {"a"}}};
+  const json byName = {{"key", "metadata.name"}, {"operator", "In"}, {"values", {"c2-n1"}}};
+  pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = {
+      {"nodeSelectorTerms", json::array({json::object(),
+                                         {{"matchExpressions", json::array({zone})}},
+                                         {{"matchFields", json::array({byName})}}})}};
+  const json once = mutated(pod);
+  ASSERT_EQ(once[kTerms][1]["matchExpressions"].size(), 3u);
+  ASSERT_EQ(once[kTerms][2]["matchExpressions"].size(), 2u);
+  const kube::AdmissionResponse again = mutate(once);
+  EXPECT_TRUE(again.allowed) << again.message;
+  EXPECT_EQ(again.patch, json::array());
+}
+
 TEST_F(PodMutationTest, PlacementBoundToSeveralPoolsAllowsEach) {
   leases_.put(leaseObject("alpha-spare", "spare", "alpha", "Active"));
   putBoundPlacement("acme", "serve",
@@ -160,6 +213,62 @@ TEST_F(PodMutationTest, PlacementBoundToSeveralPoolsAllowsEach) {
   const json result = mutated(placed("serve"));
   EXPECT_EQ(result[kTerms][0]["matchExpressions"][0]["values"],
             json::array({"colossus-2", "spare"}));
+  EXPECT_EQ(result[kTerms][0]["matchExpressions"][1], kModelRequirement);
+}
+
+TEST_F(PodMutationTest, PlacementOnPoolsWithDifferentModelsRequiresTheirUnion) {
+  leases_.put(leaseObject("alpha-spare", "spare", "alpha", "Active"));
+  putBoundPlacement("acme", "serve",
+                    {{"colossus-2", "alpha-colossus-2"}, {"spare", "alpha-spare"}});
+  // Listed out of order and overlapping: the requirement is sorted, each model once.
+  setModels("serve", {{"colossus-2", {"H200", "H100"}}, {"spare", {"H100"}}});
+  const kube::AdmissionResponse response = mutate(placed("serve"));
+  ASSERT_TRUE(response.allowed) << response.message;
+  EXPECT_EQ(response.patch, json::parse(R"([
+              {"op": "add", "path": "/spec/affinity", "value": {"nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                  {"matchExpressions": [
+                    {"key": "landlord.dev/pool", "operator": "In",
+                     "values": ["colossus-2", "spare"]},
+                    {"key": "landlord.dev/gpu-model", "operator": "In",
+                     "values": ["H100", "H200"]}]}]}}}},
+              {"op": "add", "path": "/spec/tolerations", "value": [
+                {"key": "landlord.dev/tenant", "operator": "Equal", "value": "alpha",
+                 "effect": "NoSchedule"}]}
+            ])"));
+}
+
+TEST_F(PodMutationTest, PlacementWhosePoolsListNoModelsRequiresOnlyThePools) {
+  leases_.put(leaseObject("alpha-spare", "spare", "alpha", "Active"));
+  putBoundPlacement("acme", "old", {{"colossus-2", "alpha-colossus-2"}, {"spare", "alpha-spare"}});
+  // A status from before models were recorded: no key on one entry, none listed on
+  // the other.
+  setModels("old", {{"colossus-2", nullptr}, {"spare", json::array()}});
+  const kube::AdmissionResponse response = mutate(placed("old"));
+  ASSERT_TRUE(response.allowed) << response.message;
+  EXPECT_EQ(response.patch, json::parse(R"([
+              {"op": "add", "path": "/spec/affinity", "value": {"nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                  {"matchExpressions": [
+                    {"key": "landlord.dev/pool", "operator": "In",
+                     "values": ["colossus-2", "spare"]}]}]}}}},
+              {"op": "add", "path": "/spec/tolerations", "value": [
+                {"key": "landlord.dev/tenant", "operator": "Equal", "value": "alpha",
+                 "effect": "NoSchedule"}]}
+            ])"));
+}
+
+TEST_F(PodMutationTest, TermAlreadyRequiringThePoolGainsOnlyTheModel) {
+  json pod = placed("train-a");
+  pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = {
+      {"nodeSelectorTerms",
+       json::array({{{"matchExpressions", json::array({kPoolRequirement})}}})}};
+  pod["spec"]["tolerations"] = json::array({kAlphaToleration});
+  const kube::AdmissionResponse response = mutate(pod);
+  ASSERT_TRUE(response.allowed) << response.message;
+  EXPECT_EQ(response.patch, json::array({{{"op", "add"},
+                                          {"path", kTerms.to_string() + "/0/matchExpressions/-"},
+                                          {"value", kModelRequirement}}}));
 }
 
 TEST_F(PodMutationTest, MissingPlacementIsDeniedSayingSo) {
