@@ -48,6 +48,8 @@ struct PoolLeaseReconciler::Pass {
   std::string tenant;
   std::string now;
   json pool;  // null when the pool does not exist
+  // Why the lease is in its phase, for the Ready condition (set by setPhase).
+  std::optional<std::pair<std::string, std::string>> readyReason;
 };
 
 std::optional<json> PoolLeaseReconciler::successorOf(const std::string& lease) {
@@ -100,6 +102,7 @@ std::optional<json> PoolLeaseReconciler::liveHolder(const Claim& claim) {
 
 void PoolLeaseReconciler::setPhase(Pass& pass, std::string_view phase, const std::string& reason,
                                    const std::string& message) {
+  pass.readyReason = std::make_pair(reason, message);
   const std::string before = pass.status.value("phase", "");
   if (before == phase) {
     return;
@@ -120,11 +123,22 @@ void PoolLeaseReconciler::writeStatus(Pass& pass) {
   pass.status["observedGeneration"] = generation;
   const std::string phase = pass.status.value("phase", "Pending");
   const bool ready = phase == "Active";
-  setCondition(pass.status,
-               Condition{"Ready", ready ? "True" : "False", phase,
-                         ready ? "the tenant holds every node of pool " + pass.poolName
-                               : "lease is " + phase},
-               generation, pass.now);
+  const bool phaseChanged = phase != stringAt(pass.lease, kPhase);
+  if (ready) {
+    setCondition(
+        pass.status,
+        Condition{"Ready", "True", phase, "the tenant holds every node of pool " + pass.poolName},
+        generation, pass.now);
+  } else if (pass.readyReason) {
+    // The specific reason (PoolLeased, PoolNotFound, DrainTimedOut...) tells the
+    // user what to do; the phase alone does not.
+    setCondition(pass.status,
+                 Condition{"Ready", "False", pass.readyReason->first, pass.readyReason->second},
+                 generation, pass.now);
+  } else if (phaseChanged || !findCondition(pass.status, "Ready")) {
+    setCondition(pass.status, Condition{"Ready", "False", phase, "lease is " + phase}, generation,
+                 pass.now);
+  }
   if (pass.status == pass.lease.value("status", json::object())) {
     return;
   }
@@ -320,7 +334,8 @@ Result PoolLeaseReconciler::provision(Pass& pass) {
 
 Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
                                       const kube::Request& request) {
-  Pass pass{context, json(), json::object(), request.name, "", "", formatTime(deps_.now()), json()};
+  Pass pass{context, json(),      json::object(), request.name, "", "", formatTime(deps_.now()),
+            json(),  std::nullopt};
   // Both from the caches: every write below carries the resourceVersion read here,
   // so acting on a stale copy ends in ConflictError and a requeue.
   const auto lease = deps_.leases.get(request.name);
