@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "http_status.h"
 #include "listen_socket.h"
 
 namespace landlord::kube {
@@ -53,25 +54,6 @@ std::map<std::string, std::string> parseQuery(std::string_view query) {
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
   }
   return params;
-}
-
-const char* reasonPhrase(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 500:
-      return "Internal Server Error";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return "Status";
-  }
 }
 
 void writeAll(int fd, const std::string& data) {

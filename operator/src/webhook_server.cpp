@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "http_status.h"
 #include "landlord/operator/http_server.h"
 #include "listen_socket.h"
 #include "tls_certificate_store.h"
@@ -289,33 +290,6 @@ bool isJson(const std::string& contentType) {
   const std::string_view mediaType =
       trim(std::string_view(contentType).substr(0, contentType.find(';')));
   return lowercase(mediaType) == "application/json";
-}
-
-const char* reasonPhrase(int status) {
-  switch (status) {
-    case 100:
-      return "Continue";
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 411:
-      return "Length Required";
-    case 413:
-      return "Request Entity Too Large";
-    case 415:
-      return "Unsupported Media Type";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    default:
-      return "Status";
-  }
 }
 
 std::string renderResponse(const HttpResponse& response, bool keepAlive) {
