@@ -38,8 +38,7 @@ placement::HandoverStep labelStep(const std::string& pool, const PoolLabelWork& 
 
 }  // namespace
 
-std::size_t GpuPoolReconciler::labelNodes(const std::string& pool) {
-  const PoolLabelWork work = deps_.poolIndex.labelWork(pool);
+std::size_t GpuPoolReconciler::labelNodes(const std::string& pool, const PoolLabelWork& work) {
   if (work.members.empty() && work.staleLabelled.empty()) {
     return 0;
   }
@@ -50,15 +49,32 @@ std::size_t GpuPoolReconciler::labelNodes(const std::string& pool) {
       .patched;
 }
 
+kube::Result GpuPoolReconciler::unlabelDeletedPool(kube::ReconcileContext& context,
+                                                   const std::string& pool) {
+  PoolLabelWork work = deps_.poolIndex.labelWork(pool);
+  // The index may hold the pool a moment longer than the cache: a pool that is gone
+  // labels nothing, and its delete event updates the index before it enqueues this
+  // name again, so the next pass takes the members' labels back too.
+  work.members.clear();
+  const std::size_t unlabelled = labelNodes(pool, work);
+  if (unlabelled > 0) {
+    context.log.info("removed the labels of deleted pool {} from {} nodes", pool, unlabelled);
+  }
+  return kube::Result::success();
+}
+
 kube::Result GpuPoolReconciler::reconcile(kube::ReconcileContext& context,
                                           const kube::Request& request) {
   const auto cached = deps_.pools.get(request.name);
+  if (!cached) {
+    return unlabelDeletedPool(context, request.name);
+  }
   const std::optional<PoolSummary> summary = deps_.poolIndex.summary(request.name);
-  if (!cached || !summary) {
+  if (!summary) {
     return kube::Result::success();
   }
   json pool = cached->value;
-  const std::size_t patched = labelNodes(request.name);
+  const std::size_t patched = labelNodes(request.name, deps_.poolIndex.labelWork(request.name));
   if (patched > 0) {
     context.log.info("labelled {} nodes of pool {}", patched, request.name);
   }

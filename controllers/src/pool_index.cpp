@@ -74,10 +74,15 @@ PoolIndex::Relation PoolIndex::relate(const NodeInfo& node) const {
       relation.conflictingIn.emplace_back(pool, std::move(others));
     }
   }
-  if (auto labelled = labelOf(node, placement::kPoolLabel);
-      labelled && pools_.contains(*labelled) &&
-      std::find(relation.memberOf.begin(), relation.memberOf.end(), *labelled) ==
-          relation.memberOf.end()) {
+  const auto labelled = labelOf(node, placement::kPoolLabel);
+  // An empty value names no pool: no GPUPool, and so no reconcile, has that name.
+  if (!labelled || labelled->empty()) {
+    return relation;
+  }
+  if (!pools_.contains(*labelled)) {
+    relation.orphanLabelOf = *labelled;
+  } else if (std::find(relation.memberOf.begin(), relation.memberOf.end(), *labelled) ==
+             relation.memberOf.end()) {
     relation.staleLabelOf = *labelled;
   }
   return relation;
@@ -120,6 +125,9 @@ void PoolIndex::attach(const std::string& name, NodeEntry& entry) {
   if (entry.relation.staleLabelOf) {
     pools_.at(*entry.relation.staleLabelOf).staleLabelled.insert(name);
   }
+  if (entry.relation.orphanLabelOf) {
+    orphanLabelled_[*entry.relation.orphanLabelOf].insert(name);
+  }
 }
 
 void PoolIndex::detach(const std::string& name, const NodeEntry& entry) {
@@ -154,6 +162,15 @@ void PoolIndex::detach(const std::string& name, const NodeEntry& entry) {
   if (entry.relation.staleLabelOf) {
     pools_.at(*entry.relation.staleLabelOf).staleLabelled.erase(name);
   }
+  if (entry.relation.orphanLabelOf) {
+    if (auto it = orphanLabelled_.find(*entry.relation.orphanLabelOf);
+        it != orphanLabelled_.end()) {
+      it->second.erase(name);
+      if (it->second.empty()) {
+        orphanLabelled_.erase(it);
+      }
+    }
+  }
 }
 
 void PoolIndex::relateAllNodes() {
@@ -163,6 +180,7 @@ void PoolIndex::relateAllNodes() {
     fresh.deleting = pool.deleting;
     pool = std::move(fresh);
   }
+  orphanLabelled_.clear();  // rebuilt below: the changed pool may adopt or orphan any node
   for (auto& [name, entry] : nodes_) {
     attach(name, entry);
   }
@@ -265,6 +283,11 @@ PoolLabelWork PoolIndex::labelWork(const std::string& poolName) const {
   PoolLabelWork work;
   const auto it = pools_.find(poolName);
   if (it == pools_.end()) {
+    if (auto orphans = orphanLabelled_.find(poolName); orphans != orphanLabelled_.end()) {
+      for (const std::string& name : orphans->second) {
+        work.staleLabelled.push_back(nodes_.at(name).node);
+      }
+    }
     return work;
   }
   for (const std::string& name : it->second.needsLabels) {
@@ -274,6 +297,16 @@ PoolLabelWork PoolIndex::labelWork(const std::string& poolName) const {
     work.staleLabelled.push_back(nodes_.at(name).node);
   }
   return work;
+}
+
+std::vector<std::string> PoolIndex::orphanLabelledPools() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  out.reserve(orphanLabelled_.size());
+  for (const auto& [pool, nodes] : orphanLabelled_) {
+    out.push_back(pool);
+  }
+  return out;
 }
 
 void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Informer<json>& pools) {

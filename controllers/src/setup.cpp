@@ -146,6 +146,17 @@ std::function<void()> enqueueAll(const kube::Informer<T>& informer, kube::Contro
   };
 }
 
+// Enqueues the name of every deleted pool whose labels some node still carries, so
+// its controller takes them back; after a restart the first node events do this.
+std::function<void()> enqueueOrphanLabelledPools(const PoolIndex& index,
+                                                 kube::Controller& controller) {
+  return [&index, &controller] {
+    for (const std::string& pool : index.orphanLabelledPools()) {
+      controller.enqueue(kube::Request{"", pool});
+    }
+  };
+}
+
 template <class T>
 void onAnyChange(kube::Informer<T>& informer, std::function<void()> fn) {
   informer.addHandlers(
@@ -221,8 +232,9 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   feedPoolIndex(c.poolIndex_, c.nodes_, c.pools_);
   // Level-triggered: an event only says "look again"; these kinds are few, so a
   // change enqueues every object whose reconcile reads it.
-  onSelf(c.pools_, pools);
+  onSelf(c.pools_, pools);  // a deleted pool's name too: its nodes' labels go
   onAnyChange(c.nodes_, enqueueAll(c.pools_, pools));
+  onAnyChange(c.nodes_, enqueueOrphanLabelledPools(c.poolIndex_, pools));
   onAnyChange(c.nodes_, enqueueAll(c.leases_, leases));
   c.pods_.addHandlers(kube::EventHandlers<PodInfo>{
       nullptr, nullptr, [fn = enqueueAll(c.leases_, leases)](const auto&) { fn(); }});

@@ -124,6 +124,67 @@ TEST_F(GpuPoolReconcilerTest, NodeLeavingThePoolLosesItsLabels) {
   EXPECT_EQ(get(api::gpuPools(), "", "c1")["status"]["gpus"], 12);
 }
 
+TEST_F(GpuPoolReconcilerTest, DeletedPoolsNodesLoseExactlyItsTwoLabels) {
+  reconcile(reconciler_, "", "c1");
+  reconcile(reconciler_, "", "c2");
+  fake_.patch(
+      kube::resources::nodes(), "", "h100-a", kube::PatchType::Merge,
+      {{"metadata", {{"labels", {{"landlord.dev/tenant", "acme"}, {"team", "ml"}}}}},
+       {"spec",
+        {{"taints",
+          json::array(
+              {{{"key", "landlord.dev/tenant"}, {"value", "acme"}, {"effect", "NoSchedule"}}})}}}});
+  fake_.remove(api::gpuPools(), "", "c1");
+  const std::size_t patchesBefore = countRequests("patch");
+
+  EXPECT_EQ(reconcile(reconciler_, "", "c1").kind(), kube::Result::Kind::success);
+  EXPECT_EQ(countRequests("patch") - patchesBefore, 3u);
+  for (const std::string name : {"h100-a", "h100-b", "gb200-a"}) {
+    const json labels = get(kube::resources::nodes(), "", name)["metadata"]["labels"];
+    EXPECT_FALSE(labels.contains("landlord.dev/pool")) << name;
+    EXPECT_FALSE(labels.contains("landlord.dev/gpu-model")) << name;
+    EXPECT_EQ(labels["topology.kubernetes.io/zone"], "c1") << name;
+  }
+  const json tenanted = get(kube::resources::nodes(), "", "h100-a");
+  EXPECT_EQ(tenanted["metadata"]["labels"]["landlord.dev/tenant"], "acme");
+  EXPECT_EQ(tenanted["metadata"]["labels"]["team"], "ml");
+  ASSERT_EQ(tenanted["spec"]["taints"].size(), 1u);
+  EXPECT_EQ(tenanted["spec"]["taints"][0]["key"], "landlord.dev/tenant");
+  const json otherPool = get(kube::resources::nodes(), "", "gb200-z")["metadata"]["labels"];
+  EXPECT_EQ(otherPool["landlord.dev/pool"], "c2");
+  EXPECT_EQ(otherPool["landlord.dev/gpu-model"], "GB200");
+}
+
+TEST_F(GpuPoolReconcilerTest, SecondPassOverADeletedPoolPatchesNothing) {
+  reconcile(reconciler_, "", "c1");
+  fake_.remove(api::gpuPools(), "", "c1");
+  const std::size_t labelled = countRequests("patch");
+  reconcile(reconciler_, "", "c1");
+  const std::size_t unlabelled = countRequests("patch");
+  ASSERT_EQ(unlabelled - labelled, 3u);  // the first pass took the labels back
+  EXPECT_EQ(reconcile(reconciler_, "", "c1").kind(), kube::Result::Kind::success);
+  EXPECT_EQ(countRequests("patch"), unlabelled);
+  EXPECT_TRUE(poolIndex_.orphanLabelledPools().empty());
+}
+
+TEST_F(GpuPoolReconcilerTest, PoolDeletedWhileNoOperatorRanIsUnlabelledFromTheNodes) {
+  // The operator never saw the pool: only the labels its controller once wrote remain.
+  json leftBehind = node("left-behind", "c9", "NVIDIA-H100-80GB-HBM3", 8);
+  leftBehind["metadata"]["labels"]["landlord.dev/pool"] = "gone";
+  leftBehind["metadata"]["labels"]["landlord.dev/gpu-model"] = "H100";
+  add(kube::resources::nodes(), leftBehind);
+  sync();
+  EXPECT_EQ(poolIndex_.orphanLabelledPools(), (std::vector<std::string>{"gone"}));
+
+  EXPECT_EQ(reconcile(reconciler_, "", "gone").kind(), kube::Result::Kind::success);
+  const json labels = get(kube::resources::nodes(), "", "left-behind")["metadata"]["labels"];
+  EXPECT_FALSE(labels.contains("landlord.dev/pool"));
+  EXPECT_FALSE(labels.contains("landlord.dev/gpu-model"));
+  EXPECT_EQ(labels["nvidia.com/gpu.product"], "NVIDIA-H100-80GB-HBM3");
+  sync();
+  EXPECT_TRUE(poolIndex_.orphanLabelledPools().empty());
+}
+
 TEST(SelectorTest, ExpressionsAndLabelsAreAnded) {
   const json selector = {
       {"matchLabels", {{"zone", "a"}}},

@@ -55,6 +55,27 @@ class PoolIndexTest : public ::testing::Test {
       EXPECT_EQ(names(index_.labelWork(name).staleLabelled), names(membership.staleLabelled))
           << name << " " << when;
     }
+    std::map<std::string, std::vector<std::string>> orphans;  // pool -> labelled nodes
+    for (const auto& [name, object] : nodes_) {
+      const std::string labelled =
+          object["metadata"]["labels"].value(std::string(placement::kPoolLabel), "");
+      if (!labelled.empty() && !pools_.contains(labelled)) {
+        orphans[labelled].push_back(name);
+      }
+    }
+    std::vector<std::string> orphanPools;
+    for (const auto& [pool, labelledNodes] : orphans) {
+      orphanPools.push_back(pool);
+      const PoolLabelWork work = index_.labelWork(pool);
+      EXPECT_TRUE(work.members.empty()) << pool << " " << when;
+      EXPECT_EQ(names(work.staleLabelled), labelledNodes) << pool << " " << when;
+    }
+    EXPECT_EQ(index_.orphanLabelledPools(), orphanPools) << when;
+  }
+
+  static json labelled(json object, const std::string& pool) {
+    object["metadata"]["labels"][std::string(placement::kPoolLabel)] = pool;
+    return object;
   }
 
   static std::vector<std::string> names(const std::vector<NodePtr>& nodes) {
@@ -138,6 +159,53 @@ TEST_F(PoolIndexTest, LabelWorkNamesOnlyNodesWhoseLabelsAreWrong) {
   EXPECT_EQ(names(work.members), (std::vector<std::string>{"bare", "wrong-model"}));
   EXPECT_EQ(names(work.staleLabelled), (std::vector<std::string>{"left"}));
   EXPECT_FALSE(index_.summary("unknown-pool").has_value());
+}
+
+TEST_F(PoolIndexTest, RemovingAPoolOrphansTheNodesLabelledWithIt) {
+  putPool(pool("c1", "c1"));
+  putPool(pool("c2", "c2"));
+  putNode(labelled(node("member", "c1", "NVIDIA-GB200", 4), "c1"));
+  putNode(labelled(node("stale", "elsewhere", "NVIDIA-GB200", 4), "c1"));
+  putNode(labelled(node("other", "c2", "NVIDIA-GB200", 4), "c2"));
+  EXPECT_TRUE(index_.orphanLabelledPools().empty());
+
+  dropPool("c1");
+  EXPECT_EQ(index_.orphanLabelledPools(), (std::vector<std::string>{"c1"}));
+  const PoolLabelWork work = index_.labelWork("c1");
+  EXPECT_TRUE(work.members.empty());
+  EXPECT_EQ(names(work.staleLabelled), (std::vector<std::string>{"member", "stale"}));
+  EXPECT_TRUE(index_.labelWork("c2").staleLabelled.empty());
+  expectSameAsFullWalk("after c1 was removed");
+}
+
+TEST_F(PoolIndexTest, OrphansLeaveWhenUnlabelledOrRemoved) {
+  putNode(labelled(node("a", "c1", "NVIDIA-GB200", 4), "gone"));
+  putNode(labelled(node("b", "c1", "NVIDIA-GB200", 4), "gone"));
+  EXPECT_EQ(index_.orphanLabelledPools(), (std::vector<std::string>{"gone"}));
+
+  putNode(node("a", "c1", "NVIDIA-GB200", 4));  // its labels taken back
+  EXPECT_EQ(names(index_.labelWork("gone").staleLabelled), (std::vector<std::string>{"b"}));
+  dropNode("b");
+  EXPECT_TRUE(index_.orphanLabelledPools().empty());
+  EXPECT_TRUE(index_.labelWork("gone").staleLabelled.empty());
+}
+
+TEST_F(PoolIndexTest, APoolOfTheOrphansNameAdoptsThem) {
+  putNode(labelled(node("member", "c1", "NVIDIA-GB200", 4), "c1"));
+  putNode(labelled(node("stale", "elsewhere", "NVIDIA-GB200", 4), "c1"));
+  EXPECT_EQ(index_.orphanLabelledPools(), (std::vector<std::string>{"c1"}));
+
+  putPool(pool("c1", "c1"));
+  EXPECT_TRUE(index_.orphanLabelledPools().empty());
+  EXPECT_EQ(names(index_.members("c1")), (std::vector<std::string>{"member"}));
+  EXPECT_EQ(names(index_.labelWork("c1").staleLabelled), (std::vector<std::string>{"stale"}));
+  expectSameAsFullWalk("after c1 came back");
+}
+
+TEST_F(PoolIndexTest, AnEmptyPoolLabelNamesNoOrphan) {
+  putNode(labelled(node("blank", "c1", "NVIDIA-GB200", 4), ""));
+  EXPECT_TRUE(index_.orphanLabelledPools().empty());
+  EXPECT_TRUE(index_.labelWork("").staleLabelled.empty());
 }
 
 }  // namespace

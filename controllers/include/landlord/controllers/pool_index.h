@@ -6,6 +6,10 @@
 // updates; a pool event (a selector can move any node) re-relates every node,
 // O(nodes × pools), and pools change rarely. The results are those of
 // computeMembership + summarize over the same caches.
+//
+// It also remembers the nodes labelled with a pool it does not hold (the pool was
+// deleted, possibly while no operator ran), so the pool's controller can take those
+// labels back without a finalizer.
 
 #include <map>
 #include <mutex>
@@ -45,7 +49,11 @@ class PoolIndex {
   std::optional<PoolSummary> summary(const std::string& pool) const;
   // The pool's members, sorted by name (as PoolMembership::members).
   std::vector<NodePtr> members(const std::string& pool) const;
+  // For a pool the index does not hold: no members, and as staleLabelled every node
+  // still labelled with it.
   PoolLabelWork labelWork(const std::string& pool) const;
+  // Sorted names of the pools the index does not hold that some node is labelled with.
+  std::vector<std::string> orphanLabelledPools() const;
 
  private:
   struct PoolEntry {
@@ -68,6 +76,7 @@ class PoolIndex {
     std::vector<std::string> memberOf;
     std::vector<std::pair<std::string, std::vector<std::string>>> conflictingIn;  // pool, others
     std::optional<std::string> staleLabelOf;
+    std::optional<std::string> orphanLabelOf;  // labelled with a pool not in pools_
   };
   struct NodeEntry {
     NodePtr node;
@@ -84,6 +93,8 @@ class PoolIndex {
   mutable std::mutex mutex_;
   std::map<std::string, PoolEntry> pools_;            // guarded by mutex_
   std::unordered_map<std::string, NodeEntry> nodes_;  // guarded by mutex_
+  // Pool not in pools_ -> names of the nodes labelled with it; guarded by mutex_.
+  std::map<std::string, std::set<std::string>> orphanLabelled_;
 };
 
 // Keeps `index` current from the informers' events. Register before the informers
