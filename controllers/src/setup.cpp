@@ -78,7 +78,7 @@ class ControllersImpl final : public Controllers {
         tenants_(client, api::tenants(), identity),
         leases_(client, api::poolLeases(), identity),
         placements_(client, api::placements(), identity),
-        catalog_(placement::Catalog::defaults()) {
+        catalog_(options.catalog) {
     if (options.registry) {
       metrics_ = std::make_unique<DomainMetrics>(*options.registry);
     }

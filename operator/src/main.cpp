@@ -5,8 +5,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 
 #include "landlord/controllers/setup.h"
 #include "landlord/operator/flags.h"
@@ -21,6 +25,7 @@
 #include "landlord/operator/runtime_metrics.h"
 #include "landlord/operator/signals.h"
 #include "landlord/operator/webhook_server.h"
+#include "landlord/placement/catalog.h"
 
 namespace kube = landlord::kube;
 
@@ -65,6 +70,32 @@ std::unique_ptr<kube::Election> makeElection(const kube::OperatorFlags& flags,
   election.renewDeadline = flags.leaderElectRenewDeadline;
   election.retryPeriod = flags.leaderElectRetryPeriod;
   return kube::makeLeaseElection(client, std::move(election), clock, &observer);
+}
+
+// The --catalog file, or the built-in catalog when none is given. A catalog that
+// cannot be read or parsed stops the operator before it measures any pool with it.
+landlord::placement::Catalog loadCatalog(const std::string& path) {
+  if (path.empty()) {
+    return landlord::placement::Catalog::defaults();
+  }
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw std::runtime_error("--catalog " + path + ": is a directory, not a catalog file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("--catalog " + path + ": cannot open: " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw std::runtime_error("--catalog " + path + ": read failed");
+  }
+  try {
+    return landlord::placement::parseCatalog(text.str(), path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("--catalog: ") + e.what());
+  }
 }
 
 void serveMetrics(kube::Manager& manager, const std::string& address,
@@ -130,6 +161,9 @@ int runOperator(const kube::OperatorFlags& flags) {
   const kube::Logger log = setUpLogging(flags);
   kube::SignalStopper signals(log);  // first: threads inherit its signal mask
   try {
+    const landlord::placement::Catalog catalog = loadCatalog(flags.catalogPath);
+    log.info("GPU catalog: {} models from {}", catalog.models().size(),
+             flags.catalogPath.empty() ? "the built-in catalog" : flags.catalogPath);
     kube::RestConfig config = kube::loadConfig({flags.kubeconfig, flags.context});
     config.qps = flags.kubeApiQps;
     config.burst = flags.kubeApiBurst;
@@ -155,6 +189,7 @@ int runOperator(const kube::OperatorFlags& flags) {
     landlord::controllers::SetupOptions controllerOptions;
     controllerOptions.clock = &clock;
     controllerOptions.registry = &registry;
+    controllerOptions.catalog = catalog;
     const auto controllers =
         landlord::controllers::setupControllers(manager, *client, controllerOptions, log);
     readyz.add("informers-synced", [&controllers]() -> std::optional<std::string> {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "landlord/placement/errors.h"
 #include "source_tree.h"
 
@@ -38,6 +40,38 @@ TEST(CatalogTest, ExampleCatalogFileEqualsBuiltInDefaults) {
     EXPECT_EQ(a.inferenceEq, b.inferenceEq);
     EXPECT_EQ(a.listRatePerGpuHour, b.listRatePerGpuHour);
     EXPECT_EQ(a.products, b.products);
+  }
+}
+
+// The chart mounts .Values.catalog as the operator's --catalog: it must parse, and
+// it ships the same models as the built-in catalog.
+TEST(CatalogTest, HelmChartCatalogEqualsBuiltInDefaults) {
+  std::istringstream values(testing::readRepositoryFile("helm/landlord/values.yaml"));
+  std::string line;
+  std::string block;
+  bool inCatalog = false;
+  while (std::getline(values, line)) {
+    if (line.rfind("catalog:", 0) == 0) {
+      inCatalog = true;
+      continue;
+    }
+    if (inCatalog && !line.empty() && line[0] != ' ' && line[0] != '#') {
+      break;  // the next top-level key
+    }
+    if (inCatalog && line.rfind("  ", 0) == 0) {
+      block += line.substr(2) + "\n";
+    }
+  }
+  ASSERT_FALSE(block.empty()) << "no catalog: block in helm/landlord/values.yaml";
+  const Catalog parsed = parseCatalog(block, "helm/landlord/values.yaml catalog");
+  const Catalog defaults = Catalog::defaults();
+  ASSERT_EQ(parsed.size(), defaults.size());
+  for (ModelId id = 0; id < defaults.size(); ++id) {
+    EXPECT_EQ(parsed.model(id).name, defaults.model(id).name);
+    EXPECT_EQ(parsed.model(id).trainingEq, defaults.model(id).trainingEq);
+    EXPECT_EQ(parsed.model(id).inferenceEq, defaults.model(id).inferenceEq);
+    EXPECT_EQ(parsed.model(id).listRatePerGpuHour, defaults.model(id).listRatePerGpuHour);
+    EXPECT_EQ(parsed.model(id).products, defaults.model(id).products);
   }
 }
 

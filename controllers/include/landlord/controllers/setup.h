@@ -14,6 +14,7 @@
 #include "landlord/operator/logging.h"
 #include "landlord/operator/manager.h"
 #include "landlord/operator/metrics.h"
+#include "landlord/placement/catalog.h"
 
 namespace landlord::controllers {
 
@@ -22,6 +23,8 @@ struct SetupOptions {
   kube::metrics::Registry* registry = nullptr;  // not owned; no metrics when null
   std::string identity = "landlord-operator";   // reportingInstance of Events
   int leaseWorkers = 1;
+  // The GPU models pools are measured and priced with (the operator's --catalog).
+  placement::Catalog catalog = placement::Catalog::defaults();
 };
 
 // What setupControllers built; must outlive the manager's run().
