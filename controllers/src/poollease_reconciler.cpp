@@ -50,6 +50,9 @@ struct PoolLeaseReconciler::Pass {
   json pool;  // null when the pool does not exist
   // Why the lease is in its phase, for the Ready condition (set by setPhase).
   std::optional<std::pair<std::string, std::string>> readyReason;
+  // A handover that completed in this pass, in seconds: observed once the status
+  // saying Active is written, so a pass retried after a conflict counts it once.
+  std::optional<double> handoverSeconds;
 };
 
 std::optional<json> PoolLeaseReconciler::successorOf(const std::string& lease) {
@@ -124,6 +127,17 @@ void PoolLeaseReconciler::writeStatus(Pass& pass) {
   const std::string phase = pass.status.value("phase", "Pending");
   const bool ready = phase == "Active";
   const bool phaseChanged = phase != stringAt(pass.lease, kPhase);
+  if (phase == "Released" || phase == "Failed") {
+    // A lease earns only while it holds the pool; its figures stay in status
+    // (nodes, gpus, ratePerGPUHour) but it no longer earns anything.
+    if (pass.status.contains("hourlyRate") || pass.status.contains("annualisedRevenue")) {
+      pass.status["hourlyRate"] = "0";
+      pass.status["annualisedRevenue"] = "0";
+    }
+    if (deps_.metrics) {
+      deps_.metrics->setLeaseHourlyRevenue(pass.name, pass.tenant, pass.poolName, 0);
+    }
+  }
   if (ready) {
     setCondition(
         pass.status,
@@ -145,6 +159,9 @@ void PoolLeaseReconciler::writeStatus(Pass& pass) {
   json object = pass.lease;
   object["status"] = pass.status;
   pass.lease = deps_.client.update(api::poolLeases(), object, statusUpdate());
+  if (pass.handoverSeconds && deps_.metrics) {
+    deps_.metrics->observeHandover(*pass.handoverSeconds);
+  }
 }
 
 Result PoolLeaseReconciler::runStep(Pass& pass, const placement::HandoverStep& step) {
@@ -286,9 +303,6 @@ Result PoolLeaseReconciler::releaseTo(Pass& pass, const json& successor) {
                generationOf(pass.lease), pass.now);
   setPhase(pass, "Released", "Released",
            "released pool " + pass.poolName + " to lease " + successorName);
-  if (deps_.metrics) {
-    deps_.metrics->setLeaseHourlyRevenue(pass.name, pass.tenant, pass.poolName, 0);
-  }
   return Result::success();
 }
 
@@ -318,8 +332,8 @@ Result PoolLeaseReconciler::provision(Pass& pass) {
     pass.status["activatedAt"] = pass.now;
     const auto created =
         parseTime(stringAt(pass.lease, json::json_pointer("/metadata/creationTimestamp")));
-    if (deps_.metrics && !supersedes.empty() && created) {
-      deps_.metrics->observeHandover(std::chrono::duration<double>(deps_.now() - *created).count());
+    if (!supersedes.empty() && created) {
+      pass.handoverSeconds = std::chrono::duration<double>(deps_.now() - *created).count();
     }
   }
   setPhase(pass, "Active", "Activated",
@@ -334,8 +348,8 @@ Result PoolLeaseReconciler::provision(Pass& pass) {
 
 Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
                                       const kube::Request& request) {
-  Pass pass{context, json(),      json::object(), request.name, "", "", formatTime(deps_.now()),
-            json(),  std::nullopt};
+  Pass pass{context, json(),       json::object(), request.name, "", "", formatTime(deps_.now()),
+            json(),  std::nullopt, std::nullopt};
   // Both from the caches: every write below carries the resourceVersion read here,
   // so acting on a stale copy ends in ConflictError and a requeue.
   const auto lease = deps_.leases.get(request.name);

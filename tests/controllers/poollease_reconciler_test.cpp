@@ -4,6 +4,7 @@
 
 #include "fixture.h"
 #include "landlord/controllers/gpupool_reconciler.h"
+#include "landlord/controllers/metrics.h"
 #include "landlord/controllers/pool_claim.h"
 
 namespace landlord::controllers::testing {
@@ -189,6 +190,11 @@ TEST_F(HandoverTest, OldTenantLeavesNewTenantArrives) {
   const json old = get(api::poolLeases(), "", "own")["status"];
   EXPECT_EQ(old["supersededBy"], "next");
   EXPECT_EQ(findCondition(old, "Drained")->status, "True");
+  // A released lease earns nothing; the lessee's lease earns the pool's list rate.
+  EXPECT_EQ(old["hourlyRate"], "0");
+  EXPECT_EQ(old["annualisedRevenue"], "0");
+  EXPECT_EQ(old["gpus"], 16);
+  EXPECT_EQ(get(api::poolLeases(), "", "next")["status"]["hourlyRate"], "35.20");
   bool evictCounted = false;
   for (const json& step : old["progress"]["steps"]) {
     if (step["name"] == "Evict") {
@@ -196,6 +202,40 @@ TEST_F(HandoverTest, OldTenantLeavesNewTenantArrives) {
     }
   }
   EXPECT_TRUE(evictCounted) << old["progress"].dump();
+}
+
+TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) {
+  kube::metrics::Registry registry;
+  DomainMetrics metrics(registry);
+  Dependencies withMetrics = deps();
+  withMetrics.metrics = &metrics;
+  PoolLeaseReconciler leases(std::move(withMetrics));
+  // Once the lessee holds every node, its next three status writes conflict (as
+  // when a GPUPool or lease event raced the pass): the passes saying Active retry.
+  int conflicts = 0;
+  fake_.setRequestHook([&](const std::string& verb, const kube::ResourceRef& resource,
+                           std::string_view, std::string_view name) {
+    if (verb != "update" || resource.resource != "poolleases" || name != "next" || conflicts == 3) {
+      return;
+    }
+    for (const char* n : {"n1", "n2"}) {
+      const json object = fake_.get(kube::resources::nodes(), "", n);
+      if (object["metadata"]["labels"].value("landlord.dev/tenant", "") != "lessee" ||
+          object["spec"].value("unschedulable", false)) {
+        return;
+      }
+    }
+    ++conflicts;
+    throw kube::ConflictError(
+        kube::RequestContext{"fake", "PUT", "next"},
+        kube::Status{409, "Conflict", "the object has been modified", "", "", {}, {}});
+  });
+  passes(leases, {"own", "next"}, 16);
+  ASSERT_EQ(conflicts, 3);
+  ASSERT_EQ(phase("next"), "Active");
+  EXPECT_NE(registry.expose().find("landlord_handover_duration_seconds_count 1\n"),
+            std::string::npos)
+      << registry.expose();
 }
 
 TEST_F(HandoverTest, NodesAreCordonedBeforePodsAreEvicted) {
