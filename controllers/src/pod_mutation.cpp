@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "admission_lookup.h"
 #include "admission_request.h"
 #include "landlord/controllers/admission_policies.h"
 #include "landlord/placement/labels.h"
@@ -15,6 +16,7 @@ namespace landlord::controllers {
 
 namespace placement = landlord::placement;
 using admission::inQuotes;
+using admission::lookup;
 
 namespace {
 
@@ -178,20 +180,27 @@ kube::AdmissionResponse mutatePod(const AdmissionCaches& caches,
   const std::string subject = "placement " + inQuotes(name) + " in namespace " + inQuotes(ns);
   const std::string admittedOnce = "pods labelled " + std::string(placement::kPlacementLabel) +
                                    "=" + name + " are admitted once it is Bound";
-  const JsonLister::Ptr cached = caches.placements.get(kube::objectKey(ns, name));
-  if (!cached) {
+  std::optional<json> found = lookup(caches, caches.placements, api::placements(), ns, name);
+  if (found && stringAt(*found, json::json_pointer("/status/phase")) != "Bound") {
+    // Bound moments ago (the Placement and its pods applied together): the cache may
+    // not have the binding yet.
+    if (auto fresh = admission::readFromServer(caches, api::placements(), ns, name)) {
+      found = std::move(fresh);
+    }
+  }
+  if (!found) {
     return kube::AdmissionResponse::deny(subject +
                                          " does not exist; create it, or remove the label " +
                                          std::string(placement::kPlacementLabel) + " from the pod");
   }
-  const json& placementObject = cached->value;
+  const json& placementObject = *found;
   const Binding binding = bindingOf(placementObject);
   const std::vector<std::string>& pools = binding.pools;
   if (stringAt(placementObject, json::json_pointer("/status/phase")) != "Bound" || pools.empty()) {
     return kube::AdmissionResponse::deny(subject + " is " + phaseAndReason(placementObject) + "; " +
                                          admittedOnce);
   }
-  const std::optional<std::string> tenant = tenantOwningNamespace(caches.tenants, ns);
+  const std::optional<std::string> tenant = admission::tenantOwning(caches, ns);
   if (!tenant) {
     return kube::AdmissionResponse::deny(
         subject + " cannot admit pods: namespace " + inQuotes(ns) +

@@ -6,12 +6,16 @@
 #include <algorithm>
 #include <set>
 
+#include "admission_lookup.h"
 #include "admission_request.h"
 #include "landlord/controllers/admission_policies.h"
+#include "landlord/controllers/pool_claim.h"
 
 namespace landlord::controllers {
 
 using admission::inQuotes;
+using admission::lookup;
+using admission::tenantOwning;
 using kube::AdmissionResponse;
 
 namespace {
@@ -22,6 +26,7 @@ const json::json_pointer kTenant("/spec/tenant");
 const json::json_pointer kSupersedes("/spec/supersedes");
 const json::json_pointer kNamespaces("/spec/namespaces");
 const json::json_pointer kPhase("/status/phase");
+const json::json_pointer kUid("/metadata/uid");
 
 constexpr std::size_t kNamesListed = 10;
 
@@ -83,14 +88,14 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease
   const std::string name = stringAt(lease, kName);
   const std::string poolName = stringAt(lease, kPool);
   const std::string supersedes = stringAt(lease, kSupersedes);
-  const JsonLister::Ptr pool = caches.pools.get(poolName);
+  const std::optional<json> pool = lookup(caches, caches.pools, api::gpuPools(), "", poolName);
   if (!pool) {
     return AdmissionResponse::deny("spec.pool: GPUPool " + inQuotes(poolName) +
                                    " does not exist; a lease names an existing pool (GPUPools: " +
                                    knownNames(caches.pools) + ")");
   }
   const std::string tenant = stringAt(lease, kTenant);
-  if (!caches.tenants.get(tenant)) {
+  if (!lookup(caches, caches.tenants, api::tenants(), "", tenant)) {
     return AdmissionResponse::deny(
         "spec.tenant: Tenant " + inQuotes(tenant) +
         " does not exist; create it first (Tenants: " + knownNames(caches.tenants) + ")");
@@ -98,22 +103,23 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease
   std::vector<json> live;  // the other live leases on this pool
   for (const JsonLister::Ptr& other : sortedEntries(caches.leases)) {
     if (stringAt(other->value, kPool) == poolName && other->meta.name != name &&
-        isLiveLease(other->value, pool->value)) {
+        isLiveLease(other->value, *pool)) {
       live.push_back(other->value);
     }
   }
-  const std::string handOver = live.empty() ? "" : stringAt(newestLive(live, pool->value), kName);
+  const std::string handOver = live.empty() ? "" : stringAt(newestLive(live, *pool), kName);
   if (supersedes.empty()) {
     if (live.empty()) {
       return AdmissionResponse::allow();
     }
     return AdmissionResponse::deny(
         "spec.pool: pool " + inQuotes(poolName) + " already has live " +
-        describeLease(holding(live, pool->value)) +
+        describeLease(holding(live, *pool)) +
         "; a pool is leased to one tenant at a time: set spec.supersedes: " + handOver +
         " to hand it over");
   }
-  const JsonLister::Ptr previous = caches.leases.get(supersedes);
+  const std::optional<json> previous =
+      lookup(caches, caches.leases, api::poolLeases(), "", supersedes);
   if (!previous) {
     return AdmissionResponse::deny(
         "spec.supersedes: PoolLease " + inQuotes(supersedes) +
@@ -121,7 +127,7 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease
         (live.empty() ? " (none is live: leave spec.supersedes out)"
                       : " (set spec.supersedes: " + handOver + ")"));
   }
-  if (const std::string previousPool = stringAt(previous->value, kPool); previousPool != poolName) {
+  if (const std::string previousPool = stringAt(*previous, kPool); previousPool != poolName) {
     return AdmissionResponse::deny(
         "spec.supersedes: lease " + inQuotes(supersedes) + " is on pool " + inQuotes(previousPool) +
         ", not " + inQuotes(poolName) + "; a handover replaces a lease on the same pool");
@@ -136,9 +142,9 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease
   }
   if (!live.empty() && !find(live, supersedes)) {
     return AdmissionResponse::deny("spec.supersedes: lease " + inQuotes(supersedes) + " is " +
-                                   phaseOf(previous->value) + " and no longer holds pool " +
+                                   phaseOf(*previous) + " and no longer holds pool " +
                                    inQuotes(poolName) + ", which has live " +
-                                   describeLease(holding(live, pool->value)) +
+                                   describeLease(holding(live, *pool)) +
                                    "; set spec.supersedes: " + handOver + " to hand it over");
   }
   return AdmissionResponse::allow();
@@ -148,7 +154,7 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease
 AdmissionResponse validatePlacement(const AdmissionCaches& caches,
                                     const kube::AdmissionRequest& request) {
   const std::string ns = admission::namespaceOf(request);
-  if (tenantOwningNamespace(caches.tenants, ns)) {
+  if (tenantOwning(caches, ns)) {
     return AdmissionResponse::allow();
   }
   return AdmissionResponse::deny(
@@ -195,12 +201,41 @@ AdmissionResponse validateTenant(const AdmissionCaches& caches,
       "the other Tenant's spec.namespaces first");
 }
 
+// GPUPool, on DELETE: not while a lease holds it. Deleting the pool would strand
+// its nodes labelled and tainted for the tenant (the lease's finalizer releases them
+// only while the pool exists), so the lease goes first.
+AdmissionResponse validatePoolDeletion(const AdmissionCaches& caches, const json& pool) {
+  const std::optional<Claim> claim = claimOf(pool);
+  if (!claim) {
+    return AdmissionResponse::allow();
+  }
+  const std::optional<json> holder =
+      lookup(caches, caches.leases, api::poolLeases(), "", claim->lease);
+  if (!holder || (!claim->uid.empty() && stringAt(*holder, kUid) != claim->uid) ||
+      phaseOf(*holder) == "Released") {
+    return AdmissionResponse::allow();  // a stale claim: nothing holds the nodes
+  }
+  const std::string name = stringAt(pool, kName);
+  return AdmissionResponse::deny(
+      "GPUPool " + inQuotes(name) + " is held by " + describeLease(*holder) +
+      ", whose nodes are labelled and tainted for its tenant; delete lease " +
+      inQuotes(claim->lease) +
+      " first (its finalizer cordons, drains and releases the nodes), then the pool");
+}
+
 }  // namespace
 
 AdmissionResponse validateLandlordObject(const AdmissionCaches& caches,
                                          const kube::AdmissionRequest& request) {
+  if (request.kind.group != "landlord.dev") {
+    return AdmissionResponse::allow();
+  }
+  if (request.operation == "DELETE" && request.kind.kind == "GPUPool" &&
+      request.oldObject.is_object()) {
+    return validatePoolDeletion(caches, request.oldObject);
+  }
   const bool createOrUpdate = request.operation == "CREATE" || request.operation == "UPDATE";
-  if (!createOrUpdate || request.kind.group != "landlord.dev") {
+  if (!createOrUpdate) {
     return AdmissionResponse::allow();
   }
   if (!request.object.is_object()) {

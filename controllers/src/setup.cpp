@@ -72,7 +72,8 @@ class SyncedController final : public kube::Runnable {
 class ControllersImpl final : public Controllers {
  public:
   ControllersImpl(kube::Client& client, const SetupOptions& options)
-      : nodes_(client, kube::resources::nodes(), projectNode),
+      : client_(client),
+        nodes_(client, kube::resources::nodes(), projectNode),
         pods_(client, kube::resources::pods(), projectPod, {{kPodNodeIndex, podNodeIndexer()}}),
         pools_(client, api::gpuPools(), identity),
         tenants_(client, api::tenants(), identity),
@@ -97,7 +98,7 @@ class ControllersImpl final : public Controllers {
 
   std::vector<kube::AdmissionWebhook> admissionWebhooks() const override {
     return controllers::admissionWebhooks(
-        AdmissionCaches{nodes_, pools_, tenants_, leases_, placements_});
+        AdmissionCaches{nodes_, pools_, tenants_, leases_, placements_, &client_});
   }
 
   std::vector<kube::InformerBase*> informers() const {
@@ -124,6 +125,7 @@ class ControllersImpl final : public Controllers {
                         .nodeWriteParallelism = kNodeWriteParallelism};
   }
 
+  kube::Client& client_;  // asked by the webhooks when a cache misses
   kube::Informer<NodeInfo> nodes_;
   kube::Informer<PodInfo> pods_;
   JsonInformer pools_;

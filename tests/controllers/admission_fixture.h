@@ -59,7 +59,9 @@ class AdmissionWorld : public ::testing::Test {
     nodes_.put(nodeObject("cpu-n1", "", ""));
   }
 
-  AdmissionCaches caches() const { return {nodes_, pools_, tenants_, leases_, placements_}; }
+  AdmissionCaches caches() const {
+    return {nodes_, pools_, tenants_, leases_, placements_, server_};
+  }
 
   static json tenantObject(const std::string& name, const std::vector<std::string>& namespaces) {
     return {{"apiVersion", "landlord.dev/v1alpha1"},
@@ -192,6 +194,8 @@ class AdmissionWorld : public ::testing::Test {
   CacheOf<json> tenants_{asIs};
   CacheOf<json> leases_{asIs};
   CacheOf<json> placements_{asIs};
+  // The API server the policies ask on a cache miss; none unless a test sets one.
+  kube::Client* server_ = nullptr;
 };
 
 }  // namespace landlord::controllers::testing

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "admission_fixture.h"
+#include "landlord/operator/fake_client.h"
 
 namespace landlord::controllers::testing {
 namespace {
@@ -279,6 +280,35 @@ TEST_F(PodMutationTest, MissingPlacementIsDeniedSayingSo) {
   EXPECT_EQ(response.message,
             "placement \"nope\" in namespace \"acme\" does not exist; create it, or remove the "
             "label landlord.dev/placement from the pod");
+}
+
+// The Placement and its pods applied together: the cache may not have the Placement,
+// or may still hold it unbound, when the pods arrive; the API server decides.
+TEST_F(PodMutationTest, PlacementTheCacheHasNotSeenBoundIsReadFromTheServer) {
+  kube::FakeClient server;
+  server_ = &server;
+  putBoundPlacement("acme", "just-bound", {{"colossus-2", "alpha-colossus-2"}});
+  server.create(api::placements(), "acme",
+                placements_.get(kube::objectKey("acme", "just-bound"))->value);
+  placements_.remove(kube::objectKey("acme", "just-bound"));
+  const json missing = mutated(placed("just-bound"));
+  EXPECT_EQ(missing.at(kTerms), json::array({{{"matchExpressions", kRequirements}}}));
+
+  putUnboundPlacement("acme", "just-bound", "Pending", "", "");  // the cache is behind
+  const json stale = mutated(placed("just-bound"));
+  EXPECT_EQ(stale.at(kTerms), json::array({{{"matchExpressions", kRequirements}}}));
+
+  server_ = nullptr;  // the cache alone still says Pending
+  EXPECT_FALSE(mutate(placed("just-bound")).allowed);
+}
+
+TEST_F(PodMutationTest, PlacementNeitherCachedNorOnTheServerIsDenied) {
+  kube::FakeClient server;
+  server_ = &server;
+  const kube::AdmissionResponse response = mutate(placed("nope"));
+  EXPECT_FALSE(response.allowed);
+  EXPECT_NE(response.message.find("placement \"nope\" in namespace \"acme\" does not exist"),
+            std::string::npos);
 }
 
 TEST_F(PodMutationTest, PlacementOfAnotherNamespaceDoesNotCount) {

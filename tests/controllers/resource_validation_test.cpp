@@ -1,4 +1,5 @@
 #include "admission_fixture.h"
+#include "landlord/operator/fake_client.h"
 
 namespace landlord::controllers::testing {
 namespace {
@@ -110,6 +111,45 @@ TEST_F(ResourceValidationTest, UnknownPoolOrTenantIsDeniedNamingTheField) {
                {"spec.tenant: Tenant \"delta\" does not exist", "\"alpha\", \"beta\""});
 }
 
+// A pool, tenant and lease applied in one `kubectl apply`: the webhook's caches may
+// not have the pool or tenant yet; the API server is asked before refusing.
+TEST_F(ResourceValidationTest, PoolAndTenantTheCacheHasNotSeenAreReadFromTheServer) {
+  kube::FakeClient server;
+  server_ = &server;
+  server.create(api::gpuPools(), "",
+                {{"apiVersion", "landlord.dev/v1alpha1"},
+                 {"kind", "GPUPool"},
+                 {"metadata", {{"name", "colossus-9"}}},
+                 {"spec", {{"nodeSelector", {{"matchLabels", {{"zone", "colossus-9"}}}}}}}});
+  server.create(api::tenants(), "", tenantObject("delta", {"delta-ns"}));
+  EXPECT_TRUE(createLease("delta-colossus-9", "colossus-9", "delta").allowed);
+  // Exclusivity still holds for a pool read from the server.
+  leases_.put(leaseObject("delta-colossus-9", "colossus-9", "delta", "Active"));
+  expectDenied(createLease("alpha-colossus-9", "colossus-9", "alpha"),
+               {"live lease \"delta-colossus-9\""});
+  // Neither cached nor on the server: refused as before.
+  expectDenied(createLease("l", "colossus-10", "alpha"),
+               {"spec.pool: GPUPool \"colossus-10\" does not exist"});
+}
+
+TEST_F(ResourceValidationTest, SupersededLeaseTheCacheHasNotSeenIsReadFromTheServer) {
+  kube::FakeClient server;
+  server_ = &server;
+  server.create(api::poolLeases(), "", leaseObject("alpha-spare", "spare", "alpha", ""));
+  EXPECT_TRUE(createLease("beta-spare", "spare", "beta", "alpha-spare").allowed);
+  server_ = nullptr;
+  expectDenied(createLease("beta-spare", "spare", "beta", "alpha-spare"),
+               {"spec.supersedes: PoolLease \"alpha-spare\" does not exist"});
+}
+
+TEST_F(ResourceValidationTest, PlacementInANamespaceOfATenantTheCacheHasNotSeenIsAllowed) {
+  kube::FakeClient server;
+  server_ = &server;
+  server.create(api::tenants(), "", tenantObject("delta", {"delta-ns"}));
+  EXPECT_TRUE(create("Placement", placementIn("delta-ns")).allowed);
+  expectDenied(create("Placement", placementIn("nobodys")), {"belongs to no Tenant"});
+}
+
 TEST_F(ResourceValidationTest, LeaseUpdatesAndDeletesAreAllowed) {
   pools_.remove("colossus-1");
   const json lease = leaseObject("beta-colossus-1", "colossus-1", "beta", "Active");
@@ -118,6 +158,22 @@ TEST_F(ResourceValidationTest, LeaseUpdatesAndDeletesAreAllowed) {
   EXPECT_TRUE(
       validateLandlordObject(caches(), landlordRequest("DELETE", "PoolLease", nullptr, lease))
           .allowed);
+}
+
+TEST_F(ResourceValidationTest, DeletingALeasedPoolIsDeniedUntilItsLeaseIsGone) {
+  auto deletePool = [this](const std::string& name) {
+    const json pool = pools_.get(name)->value;
+    return validateLandlordObject(caches(), landlordRequest("DELETE", "GPUPool", nullptr, pool));
+  };
+  expectDenied(deletePool("colossus-1"),
+               {"GPUPool \"colossus-1\" is held by lease \"beta-colossus-1\" (tenant \"beta\", "
+                "phase Active)",
+                "delete lease \"beta-colossus-1\" first"});
+  EXPECT_TRUE(deletePool("spare").allowed);
+  leases_.put(leaseObject("beta-colossus-1", "colossus-1", "beta", "Released"));
+  EXPECT_TRUE(deletePool("colossus-1").allowed);
+  leases_.remove("beta-colossus-1");
+  EXPECT_TRUE(deletePool("colossus-1").allowed);  // a claim naming a lease long gone
 }
 
 TEST_F(ResourceValidationTest, ObjectsBeingDeletedAreAllowed) {

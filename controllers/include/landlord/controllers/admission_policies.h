@@ -1,10 +1,12 @@
 #pragma once
 
 // landlord's admission policies: plain functions from an AdmissionRequest to an
-// AdmissionResponse that read only informer caches, so they answer fast under load
-// and never depend on the API server they are protecting. They are a first line of
-// defence with clear messages; the reconcilers keep their own checks (the pool
-// claim) for when the webhook is down or its caches lag.
+// AdmissionResponse that read informer caches, so they answer fast under load. A
+// refusal that rests on an object being absent (or a Placement not yet Bound) is
+// confirmed with the API server first: an object created in the same `kubectl
+// apply` may not have reached the cache. They are a first line of defence with
+// clear messages; the reconcilers keep their own checks (the pool claim) for when
+// the webhook is down or its caches lag.
 
 #include <string_view>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/tenancy.h"
 #include "landlord/operator/admission.h"
+#include "landlord/operator/client.h"
 #include "landlord/operator/informer.h"
 
 namespace landlord::controllers {
@@ -27,6 +30,9 @@ struct AdmissionCaches {
   const JsonLister& tenants;
   const JsonLister& leases;
   const JsonLister& placements;
+  // Asked (a quorum GET or LIST of landlord's kinds, which no webhook of ours
+  // intercepts) when the cache lacks what a request names; null: caches only.
+  kube::Client* server = nullptr;
 };
 
 // /mutate-v1-pod, Pods on CREATE. A pod labelled landlord.dev/placement=<name> is
@@ -53,7 +59,9 @@ kube::AdmissionResponse validatePod(const AdmissionCaches& caches,
 // other live lease unless spec.supersedes names it, spec.supersedes names a lease
 // of the same pool that no other lease already supersedes. Placement: its
 // namespace belongs to a Tenant. Tenant: no namespace it adds is another Tenant's.
-// Never denies DELETE, an object being deleted, or kinds it does not know.
+// GPUPool on DELETE: not while a lease holds its claim (delete the lease first, so
+// its finalizer releases the nodes). Never denies another DELETE, an object being
+// deleted, or kinds it does not know.
 kube::AdmissionResponse validateLandlordObject(const AdmissionCaches& caches,
                                                const kube::AdmissionRequest& request);
 
