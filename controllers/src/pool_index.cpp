@@ -186,7 +186,35 @@ void PoolIndex::relateAllNodes() {
   }
 }
 
-void PoolIndex::upsertNode(const NodePtr& node) {
+bool PoolIndex::Visible::operator==(const Visible& other) const {
+  return relation == other.relation && facts.product == other.facts.product &&
+         facts.gpus == other.facts.gpus && facts.ready == other.facts.ready &&
+         facts.unschedulable == other.facts.unschedulable &&
+         labelledAsMember == other.labelledAsMember;
+}
+
+PoolIndex::Visible PoolIndex::visible(const NodeEntry& entry) const {
+  Visible seen{entry.relation, factsOf(*entry.node), {}};
+  for (const std::string& pool : entry.relation.memberOf) {
+    seen.labelledAsMember.push_back(labelledAsMember(entry.node->value, pool));
+  }
+  return seen;
+}
+
+void PoolIndex::addPoolsOf(const Relation& relation, std::set<std::string>& pools) {
+  pools.insert(relation.memberOf.begin(), relation.memberOf.end());
+  for (const auto& [pool, others] : relation.conflictingIn) {
+    pools.insert(pool);
+  }
+  if (relation.staleLabelOf) {
+    pools.insert(*relation.staleLabelOf);
+  }
+  if (relation.orphanLabelOf) {
+    pools.insert(*relation.orphanLabelOf);
+  }
+}
+
+std::vector<std::string> PoolIndex::upsertNode(const NodePtr& node) {
   const std::string& name = node->meta.name;
   if (node->value.gpus < 0) {
     removeNode(name);  // counted nowhere rather than counted wrong
@@ -194,22 +222,34 @@ void PoolIndex::upsertNode(const NodePtr& node) {
                                 std::to_string(node->value.gpus) + "); left out of every pool");
   }
   std::lock_guard lock(mutex_);
+  std::set<std::string> changed;
   auto [it, inserted] = nodes_.try_emplace(name, NodeEntry{node, {}});
+  std::optional<Visible> before;
   if (!inserted) {
+    before = visible(it->second);
+    addPoolsOf(it->second.relation, changed);
     detach(name, it->second);
     it->second.node = node;
   }
   attach(name, it->second);
+  if (before && *before == visible(it->second)) {
+    return {};
+  }
+  addPoolsOf(it->second.relation, changed);
+  return {changed.begin(), changed.end()};
 }
 
-void PoolIndex::removeNode(const std::string& name) {
+std::vector<std::string> PoolIndex::removeNode(const std::string& name) {
   std::lock_guard lock(mutex_);
   const auto it = nodes_.find(name);
   if (it == nodes_.end()) {
-    return;
+    return {};
   }
+  std::set<std::string> changed;
+  addPoolsOf(it->second.relation, changed);
   detach(name, it->second);
   nodes_.erase(it);
+  return {changed.begin(), changed.end()};
 }
 
 void PoolIndex::upsertPool(const json& object) {
@@ -309,16 +349,26 @@ std::vector<std::string> PoolIndex::orphanLabelledPools() const {
   return out;
 }
 
-void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Informer<json>& pools) {
-  auto upsertNode = [&index](const kube::Cached<NodeInfo>& node) {
-    index.upsertNode(std::make_shared<const kube::Cached<NodeInfo>>(node));
+void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Informer<json>& pools,
+                   std::function<void(const std::string& pool)> poolChanged) {
+  auto report = [poolChanged](const std::vector<std::string>& changed) {
+    if (poolChanged) {
+      for (const std::string& pool : changed) {
+        poolChanged(pool);
+      }
+    }
+  };
+  auto upsertNode = [&index, report](const kube::Cached<NodeInfo>& node) {
+    report(index.upsertNode(std::make_shared<const kube::Cached<NodeInfo>>(node)));
   };
   nodes.addHandlers(kube::EventHandlers<NodeInfo>{
       upsertNode,
       [upsertNode](const kube::Cached<NodeInfo>&, const kube::Cached<NodeInfo>& updated) {
         upsertNode(updated);
       },
-      [&index](const kube::Cached<NodeInfo>& node) { index.removeNode(node.meta.name); }});
+      [&index, report](const kube::Cached<NodeInfo>& node) {
+        report(index.removeNode(node.meta.name));
+      }});
   pools.addHandlers(kube::EventHandlers<json>{
       [&index](const kube::Cached<json>& pool) { index.upsertPool(pool.value); },
       [&index](const kube::Cached<json>&, const kube::Cached<json>& updated) {

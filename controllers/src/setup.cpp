@@ -148,17 +148,6 @@ std::function<void()> enqueueAll(const kube::Informer<T>& informer, kube::Contro
   };
 }
 
-// Enqueues the name of every deleted pool whose labels some node still carries, so
-// its controller takes them back; after a restart the first node events do this.
-std::function<void()> enqueueOrphanLabelledPools(const PoolIndex& index,
-                                                 kube::Controller& controller) {
-  return [&index, &controller] {
-    for (const std::string& pool : index.orphanLabelledPools()) {
-      controller.enqueue(kube::Request{"", pool});
-    }
-  };
-}
-
 template <class T>
 void onAnyChange(kube::Informer<T>& informer, std::function<void()> fn) {
   informer.addHandlers(
@@ -230,13 +219,16 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
                     std::make_unique<PlacementReconciler>(c.deps(client)), options, log);
 
   // First, so every reconcile woken by a Node or GPUPool event reads an index
-  // that already holds it.
-  feedPoolIndex(c.poolIndex_, c.nodes_, c.pools_);
+  // that already holds it. A node event wakes only the pools it changed (a
+  // deleted pool's name too, while nodes carry its labels): during a handover
+  // most node writes (tenant labels, taints) change no pool, and waking every pool
+  // on each of 150,000 events kept a worker busy recomputing unchanged statuses.
+  feedPoolIndex(c.poolIndex_, c.nodes_, c.pools_, [&pools](const std::string& pool) {
+    pools.enqueue(kube::Request{"", pool});
+  });
   // Level-triggered: an event only says "look again"; these kinds are few, so a
   // change enqueues every object whose reconcile reads it.
   onSelf(c.pools_, pools);  // a deleted pool's name too: its nodes' labels go
-  onAnyChange(c.nodes_, enqueueAll(c.pools_, pools));
-  onAnyChange(c.nodes_, enqueueOrphanLabelledPools(c.poolIndex_, pools));
   onAnyChange(c.nodes_, enqueueAll(c.leases_, leases));
   c.pods_.addHandlers(kube::EventHandlers<PodInfo>{
       nullptr, nullptr, [fn = enqueueAll(c.leases_, leases)](const auto&) { fn(); }});

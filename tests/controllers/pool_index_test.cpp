@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 #include "fixture.h"
 #include "landlord/placement/labels.h"
@@ -22,11 +24,59 @@ class PoolIndexTest : public ::testing::Test {
 
   void putNode(const json& object) {
     nodes_[object["metadata"]["name"]] = object;
-    index_.upsertNode(cached(object));
+    changed_ = index_.upsertNode(cached(object));
   }
   void dropNode(const std::string& name) {
     nodes_.erase(name);
-    index_.removeNode(name);
+    changed_ = index_.removeNode(name);
+  }
+
+  // Everything a pool's reconcile reads from the index, by pool name (known pools
+  // and orphan label values alike).
+  struct PoolView {
+    std::optional<PoolSummary> summary;
+    std::vector<std::string> members;
+    std::vector<std::string> needsLabels;
+    std::vector<std::string> staleLabelled;
+    bool operator==(const PoolView&) const = default;
+  };
+  std::map<std::string, PoolView> views() const {
+    std::set<std::string> poolNames;
+    for (const auto& [name, _] : pools_) {
+      poolNames.insert(name);
+    }
+    for (const std::string& orphan : index_.orphanLabelledPools()) {
+      poolNames.insert(orphan);
+    }
+    std::map<std::string, PoolView> out;
+    for (const std::string& name : poolNames) {
+      const PoolLabelWork work = index_.labelWork(name);
+      out[name] = PoolView{index_.summary(name), names(index_.members(name)), names(work.members),
+                           names(work.staleLabelled)};
+    }
+    return out;
+  }
+
+  // Every pool whose view a node event changed is among those the event reported.
+  void expectChangesReported(const std::map<std::string, PoolView>& before,
+                             const std::string& when) {
+    const std::map<std::string, PoolView> after = views();
+    std::set<std::string> poolNames;
+    for (const auto& [name, _] : before) {
+      poolNames.insert(name);
+    }
+    for (const auto& [name, _] : after) {
+      poolNames.insert(name);
+    }
+    for (const std::string& name : poolNames) {
+      const auto was = before.find(name);
+      const auto is = after.find(name);
+      const bool differs = was == before.end() || is == after.end() || !(was->second == is->second);
+      if (differs) {
+        EXPECT_NE(std::find(changed_.begin(), changed_.end(), name), changed_.end())
+            << name << " changed but was not reported " << when;
+      }
+    }
   }
   void putPool(const json& object) {
     pools_[object["metadata"]["name"]] = object;
@@ -90,6 +140,7 @@ class PoolIndexTest : public ::testing::Test {
   PoolIndex index_{catalog_};
   std::map<std::string, json> nodes_;
   std::map<std::string, json> pools_;
+  std::vector<std::string> changed_;  // what the last node event reported
 };
 
 TEST_F(PoolIndexTest, MatchesTheFullWalkThroughRandomNodeAndPoolEvents) {
@@ -108,6 +159,8 @@ TEST_F(PoolIndexTest, MatchesTheFullWalkThroughRandomNodeAndPoolEvents) {
   for (int step = 0; step < 600; ++step) {
     const std::string name = "n" + std::to_string(pick(40));
     const std::size_t action = pick(20);
+    const std::map<std::string, PoolView> before = views();
+    changed_.clear();
     if (action < 12) {
       json object = node(name, zones[pick(zones.size())], products[pick(products.size())],
                          static_cast<int>(4 * (1 + pick(2))));
@@ -118,9 +171,16 @@ TEST_F(PoolIndexTest, MatchesTheFullWalkThroughRandomNodeAndPoolEvents) {
       if (pick(4) == 0) {
         object["spec"]["unschedulable"] = true;
       }
+      if (pick(3) == 0) {  // a tenant's label and taint: no pool sees them
+        object["metadata"]["labels"]["landlord.dev/tenant"] = "t" + std::to_string(pick(2));
+        object["spec"]["taints"] = json::array(
+            {{{"key", "landlord.dev/tenant"}, {"value", "t"}, {"effect", "NoSchedule"}}});
+      }
       putNode(object);
+      expectChangesReported(before, "after step " + std::to_string(step));
     } else if (action < 15) {
       dropNode(name);
+      expectChangesReported(before, "after step " + std::to_string(step));
     } else if (action < 17) {
       json moved = pool(zones[pick(zones.size())], zones[pick(zones.size())]);
       if (pick(3) == 0) {
@@ -137,6 +197,31 @@ TEST_F(PoolIndexTest, MatchesTheFullWalkThroughRandomNodeAndPoolEvents) {
       return;
     }
   }
+}
+
+TEST_F(PoolIndexTest, NodeEventsReportOnlyThePoolsTheyChange) {
+  putPool(pool("c1", "c1"));
+  putPool(pool("c2", "c2"));
+  json object = node("n1", "c1", "NVIDIA-H100-80GB-HBM3", 8);
+  putNode(object);
+  EXPECT_EQ(changed_, std::vector<std::string>{"c1"});
+  object["metadata"]["labels"]["landlord.dev/tenant"] = "owner";
+  object["spec"]["taints"] =
+      json::array({{{"key", "landlord.dev/tenant"}, {"value", "owner"}, {"effect", "NoSchedule"}}});
+  putNode(object);
+  EXPECT_TRUE(changed_.empty()) << "a tenant label and taint change no pool";
+  object["spec"]["unschedulable"] = true;
+  putNode(object);
+  EXPECT_EQ(changed_, std::vector<std::string>{"c1"}) << "cordoning changes the pool's figures";
+  object["metadata"]["labels"]["landlord.dev/pool"] = "c1";
+  object["metadata"]["labels"]["landlord.dev/gpu-model"] = "H100";
+  putNode(object);
+  EXPECT_EQ(changed_, std::vector<std::string>{"c1"}) << "its labels leave c1's label work";
+  object["metadata"]["labels"]["topology.kubernetes.io/zone"] = "c2";
+  putNode(object);
+  EXPECT_EQ(changed_, (std::vector<std::string>{"c1", "c2"})) << "moved from c1 to c2";
+  dropNode("n1");
+  EXPECT_EQ(changed_, (std::vector<std::string>{"c1", "c2"})) << "member of c2, stale in c1";
 }
 
 TEST_F(PoolIndexTest, LabelWorkNamesOnlyNodesWhoseLabelsAreWrong) {

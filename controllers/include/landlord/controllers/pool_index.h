@@ -11,6 +11,7 @@
 // deleted, possibly while no operator ran), so the pool's controller can take those
 // labels back without a finalizer.
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -39,8 +40,11 @@ class PoolIndex {
  public:
   explicit PoolIndex(const placement::Catalog& catalog);  // the catalog must outlive the index
 
-  void upsertNode(const NodePtr& node);
-  void removeNode(const std::string& name);
+  // Both return the pools whose summary or label work the event changed (members,
+  // conflicts, stale or orphan labels, before or after), sorted: none for a change
+  // no pool can see, such as a tenant's label or taint on a member.
+  std::vector<std::string> upsertNode(const NodePtr& node);
+  std::vector<std::string> removeNode(const std::string& name);
   // `pool` is a GPUPool object; only its name, selector and deletion mark are read.
   void upsertPool(const json& pool);
   void removePool(const std::string& name);
@@ -77,6 +81,7 @@ class PoolIndex {
     std::vector<std::pair<std::string, std::vector<std::string>>> conflictingIn;  // pool, others
     std::optional<std::string> staleLabelOf;
     std::optional<std::string> orphanLabelOf;  // labelled with a pool not in pools_
+    bool operator==(const Relation&) const = default;
   };
   struct NodeEntry {
     NodePtr node;
@@ -88,6 +93,16 @@ class PoolIndex {
   void attach(const std::string& name, NodeEntry& entry);
   void detach(const std::string& name, const NodeEntry& entry);
   void relateAllNodes();
+  // What of a node the pools it relates to see: its relation, its facts, and
+  // whether it carries its member labels.
+  struct Visible {
+    Relation relation;
+    placement::NodeFacts facts;
+    std::vector<bool> labelledAsMember;  // per relation.memberOf
+    bool operator==(const Visible&) const;
+  };
+  Visible visible(const NodeEntry& entry) const;
+  static void addPoolsOf(const Relation& relation, std::set<std::string>& pools);
 
   const placement::Catalog& catalog_;
   mutable std::mutex mutex_;
@@ -100,6 +115,9 @@ class PoolIndex {
 // Keeps `index` current from the informers' events. Register before the informers
 // start, and before any handler that enqueues reconciles reading the index, so a
 // reconcile woken by an event sees it.
-void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Informer<json>& pools);
+// `poolChanged`, when set, is called after each node event for every pool it
+// changed: what a pool's reconcile must be woken for.
+void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Informer<json>& pools,
+                   std::function<void(const std::string& pool)> poolChanged = nullptr);
 
 }  // namespace landlord::controllers
