@@ -47,9 +47,7 @@ std::optional<std::string> tenantOwning(const AdmissionCaches& caches, const std
            stringAt(b, json::json_pointer("/metadata/name"));
   });
   for (const json& tenant : tenants) {
-    const json namespaces = tenant.value(json::json_pointer("/spec/namespaces"), json::array());
-    if (namespaces.is_array() &&
-        std::find(namespaces.begin(), namespaces.end(), ns) != namespaces.end()) {
+    if (listsNamespace(tenant, ns)) {
       return stringAt(tenant, json::json_pointer("/metadata/name"));
     }
   }

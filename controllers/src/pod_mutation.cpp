@@ -16,7 +16,6 @@ namespace landlord::controllers {
 
 namespace placement = landlord::placement;
 using admission::inQuotes;
-using admission::lookup;
 
 namespace {
 
@@ -180,10 +179,13 @@ kube::AdmissionResponse mutatePod(const AdmissionCaches& caches,
   const std::string subject = "placement " + inQuotes(name) + " in namespace " + inQuotes(ns);
   const std::string admittedOnce = "pods labelled " + std::string(placement::kPlacementLabel) +
                                    "=" + name + " are admitted once it is Bound";
-  std::optional<json> found = lookup(caches, caches.placements, api::placements(), ns, name);
-  if (found && stringAt(*found, json::json_pointer("/status/phase")) != "Bound") {
-    // Bound moments ago (the Placement and its pods applied together): the cache may
-    // not have the binding yet.
+  std::optional<json> found;
+  if (const JsonLister::Ptr cached = caches.placements.get(kube::objectKey(ns, name))) {
+    found = cached->value;
+  }
+  if (!found || stringAt(*found, json::json_pointer("/status/phase")) != "Bound") {
+    // Created or bound moments ago (the Placement and its pods applied together):
+    // the cache may not have it, or its binding, yet. One read from the server.
     if (auto fresh = admission::readFromServer(caches, api::placements(), ns, name)) {
       found = std::move(fresh);
     }

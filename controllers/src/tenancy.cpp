@@ -24,13 +24,13 @@ std::string phaseOf(const json& lease) {
   return phase.empty() ? "Pending" : phase;
 }
 
-bool lists(const json& tenant, const std::string& ns) {
+}  // namespace
+
+bool listsNamespace(const json& tenant, const std::string& ns) {
   const json namespaces = tenant.value(kNamespaces, json::array());
   return namespaces.is_array() &&
          std::find(namespaces.begin(), namespaces.end(), ns) != namespaces.end();
 }
-
-}  // namespace
 
 std::vector<JsonLister::Ptr> sortedEntries(const JsonLister& lister) {
   std::vector<JsonLister::Ptr> entries = lister.list();
@@ -48,7 +48,7 @@ std::optional<std::string> otherTenantClaiming(const JsonLister& tenants, const 
                                                const std::string& except) {
   for (const JsonLister::Ptr& tenant : sortedEntries(tenants)) {
     const std::string& name = tenant->meta.name;
-    if (name != except && lists(tenant->value, ns)) {
+    if (name != except && listsNamespace(tenant->value, ns)) {
       return name;
     }
   }

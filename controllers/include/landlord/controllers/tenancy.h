@@ -25,6 +25,9 @@ std::vector<JsonLister::Ptr> sortedEntries(const JsonLister& lister);
 // the webhook was down), the first by name.
 std::optional<std::string> tenantOwningNamespace(const JsonLister& tenants, const std::string& ns);
 
+// Whether a Tenant object lists `ns` in spec.namespaces.
+bool listsNamespace(const json& tenant, const std::string& ns);
+
 // A Tenant other than `except` listing `ns` in spec.namespaces, first by name.
 std::optional<std::string> otherTenantClaiming(const JsonLister& tenants, const std::string& ns,
                                                const std::string& except);
