@@ -18,45 +18,12 @@
 #include <sstream>
 
 #include "landlord/operator/errors.h"
+#include "landlord/operator/tls_material.h"
 
 namespace landlord::kube {
 namespace {
 
 namespace http = web::http;
-
-// Frees OpenSSL objects on scope exit.
-template <class T, void (*Free)(T*)>
-struct OpenSslDeleter {
-  void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO, BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509, X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY, EVP_PKEY_free>>;
-using SslCtxPtr = std::unique_ptr<SSL_CTX, OpenSslDeleter<SSL_CTX, SSL_CTX_free>>;
-
-std::string openSslErrors() {
-  std::string text;
-  while (unsigned long code = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    text += (text.empty() ? "" : "; ") + std::string(buffer);
-  }
-  return text;
-}
-
-BioPtr memoryBio(const std::string& pem) {
-  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-}
-
-std::vector<X509Ptr> parseCertificates(const std::string& pem) {
-  std::vector<X509Ptr> certs;
-  BioPtr bio = memoryBio(pem);
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    certs.emplace_back(cert);
-  }
-  ERR_clear_error();  // the loop ends on a "no start line" error
-  return certs;
-}
 
 std::string asn1TimeText(const ASN1_TIME* time) {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -64,99 +31,6 @@ std::string asn1TimeText(const ASN1_TIME* time) {
   char* data = nullptr;
   long size = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(size));
-}
-
-// Checks the PEM material up front so a bad kubeconfig fails at start with a
-// clear message rather than as an obscure handshake error on first use.
-void validateTlsMaterial(const RestConfig& config) {
-  if (!config.caPem.empty() && parseCertificates(config.caPem).empty()) {
-    throw ConfigError("certificate-authority " + config.caFile +
-                      " holds no PEM certificate (server " + config.server + ")");
-  }
-  if (!config.clientCertPem.empty()) {
-    if (parseCertificates(config.clientCertPem).empty()) {
-      throw ConfigError("client-certificate " + config.clientCertFile +
-                        " holds no PEM certificate");
-    }
-    BioPtr bio = memoryBio(config.clientKeyPem);
-    PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    if (!key) {
-      throw ConfigError("client-key for " + config.clientCertFile +
-                        " is not a PEM private key: " + openSslErrors());
-    }
-  }
-}
-
-using X509StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE, X509_STORE_free>>;
-
-// The configured trust and identity, decoded once per transport. cpprest makes
-// an SSL_CTX per connection; decoding PEM there (OpenSSL 3's decoders take
-// process-wide locks) made many concurrent connections slower than a few.
-struct TlsMaterial {
-  X509StorePtr trust;  // only the configured CA, never the system store
-  std::vector<X509Ptr> clientChain;
-  PkeyPtr clientKey;
-
-  explicit TlsMaterial(const RestConfig& config) {
-    if (!config.caPem.empty()) {
-      trust.reset(X509_STORE_new());
-      for (const X509Ptr& cert : parseCertificates(config.caPem)) {
-        X509_STORE_add_cert(trust.get(), cert.get());
-      }
-    }
-    if (!config.clientCertPem.empty()) {
-      clientChain = parseCertificates(config.clientCertPem);
-      BioPtr bio = memoryBio(config.clientKeyPem);
-      clientKey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    }
-  }
-
-  // Installs it into one connection's context (all shared by reference count),
-  // with TLS 1.2 as the minimum.
-  void install(SSL_CTX* ctx) const {
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    if (trust) {
-      SSL_CTX_set1_cert_store(ctx, trust.get());
-    }
-    if (!clientChain.empty() && clientKey) {
-      SSL_CTX_use_certificate(ctx, clientChain.front().get());
-      for (std::size_t i = 1; i < clientChain.size(); ++i) {
-        SSL_CTX_add1_chain_cert(ctx, clientChain[i].get());
-      }
-      SSL_CTX_use_PrivateKey(ctx, clientKey.get());
-    }
-  }
-};
-
-struct ServerAddress {
-  std::string host;
-  std::string port;
-  bool https = true;
-};
-
-ServerAddress parseServer(const std::string& server) {
-  ServerAddress address;
-  std::string rest = server;
-  if (rest.rfind("https://", 0) == 0) {
-    rest = rest.substr(8);
-  } else if (rest.rfind("http://", 0) == 0) {
-    rest = rest.substr(7);
-    address.https = false;
-  }
-  rest = rest.substr(0, rest.find('/'));
-  std::size_t colon = rest.rfind(':');
-  std::size_t bracket = rest.rfind(']');
-  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
-    address.host = rest.substr(0, colon);
-    address.port = rest.substr(colon + 1);
-  } else {
-    address.host = rest;
-    address.port = address.https ? "443" : "80";
-  }
-  if (address.host.size() > 1 && address.host.front() == '[') {
-    address.host = address.host.substr(1, address.host.size() - 2);
-  }
-  return address;
 }
 
 // The bearer token: fixed, or read from a file and re-read whenever the file
@@ -250,13 +124,6 @@ class CpprestResponseStream final : public ResponseStream {
   pplx::cancellation_token_source cancel_;
   std::atomic<bool> cancelled_{false};
 };
-
-std::shared_ptr<const TlsMaterial> validatedTlsMaterial(const RestConfig& config) {
-  if (parseServer(config.server).https) {
-    validateTlsMaterial(config);
-  }
-  return std::make_shared<const TlsMaterial>(config);
-}
 
 class HttpsTransport final : public Transport {
  public:
@@ -364,9 +231,8 @@ class HttpsTransport final : public Transport {
     clientConfig.set_timeout(timeout);
     clientConfig.set_validate_certificates(!config_.insecureSkipTlsVerify);
     std::shared_ptr<const TlsMaterial> tls = tls_;
-    clientConfig.set_ssl_context_callback([tls](boost::asio::ssl::context& ctx) {
-      tls->install(ctx.native_handle());
-    });
+    clientConfig.set_ssl_context_callback(
+        [tls](boost::asio::ssl::context& ctx) { tls->install(ctx.native_handle()); });
     return std::make_shared<http::client::http_client>(config_.server, clientConfig);
   }
 
