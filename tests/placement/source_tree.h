@@ -8,10 +8,10 @@
 
 namespace landlord::placement::testing {
 
-// Files checked into the repository (e.g. e2e/fleets/*.yaml), found relative to
-// this header so the tests run from any build directory.
+// Files checked into the repository (e.g. e2e/fleets/*.yaml), wherever the
+// build directory is and whichever directory ctest runs the test from.
 inline std::filesystem::path repositoryRoot() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  return LANDLORD_REPOSITORY_ROOT;
 }
 
 inline std::string readRepositoryFile(const std::string& relativePath) {
