@@ -1,7 +1,8 @@
 // landlord-patch-loop: hands a pool's nodes from one tenant to another with a bare
 // loop: the node patches the operator's handover sends (same planner, same patch
 // builder, same kube Client), issued by N workers, with no controller around them.
-// Its time is the API server's ceiling for a handover at that concurrency.
+// Its time is the ceiling for a handover through the operator's client at that
+// concurrency (the API server's own ceiling is higher: see the hollow-node loader).
 
 #include <algorithm>
 #include <atomic>
