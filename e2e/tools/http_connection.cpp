@@ -3,6 +3,8 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <fstream>
 #include <sstream>
@@ -81,21 +83,32 @@ void HttpConnection::connect() {
     const std::string errors = kube::openSslErrors();
     throw std::runtime_error("cannot connect: " + (errors.empty() ? "refused" : errors));
   }
+  // A server that stops answering fails the request after the configured
+  // timeout instead of blocking the worker for good.
+  int fd = -1;
+  BIO_get_fd(bio.get(), &fd);
+  if (fd >= 0 && config_.timeout.count() > 0) {
+    const auto ms = config_.timeout.count();
+    timeval timeout{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>(ms % 1000 * 1000)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  }
   bio_ = std::move(bio);
   reader_.reset();
 }
 
 std::size_t HttpConnection::readSome(char* buffer, std::size_t capacity) {
-  for (;;) {
-    std::size_t got = 0;
-    if (BIO_read_ex(bio_.get(), buffer, capacity, &got) == 1)
-      return got;
-    // TLS 1.3 session tickets arrive as records without application data.
-    if (BIO_should_retry(bio_.get()))
-      continue;
-    ERR_clear_error();
-    return 0;  // closed
+  std::size_t got = 0;
+  if (BIO_read_ex(bio_.get(), buffer, capacity, &got) == 1) {
+    return got;
   }
+  // Blocking, with OpenSSL's auto-retry: a retry means the socket timed out.
+  if (BIO_should_retry(bio_.get())) {
+    throw std::runtime_error("no response within " + std::to_string(config_.timeout.count()) +
+                             " ms");
+  }
+  ERR_clear_error();
+  return 0;  // closed
 }
 
 void HttpConnection::writeAll(const std::string& bytes) {
@@ -103,9 +116,8 @@ void HttpConnection::writeAll(const std::string& bytes) {
   while (sent < bytes.size()) {
     std::size_t wrote = 0;
     if (BIO_write_ex(bio_.get(), bytes.data() + sent, bytes.size() - sent, &wrote) != 1) {
-      if (BIO_should_retry(bio_.get()))
-        continue;
-      throw std::runtime_error("write failed: " + kube::openSslErrors());
+      const std::string errors = kube::openSslErrors();
+      throw std::runtime_error("write failed: " + (errors.empty() ? "connection closed" : errors));
     }
     sent += wrote;
   }

@@ -25,6 +25,7 @@
 #include "landlord/operator/kubeconfig.h"
 #include "landlord/operator/rest_client.h"
 #include "landlord/placement/handover.h"
+#include "pooled_transport.h"
 
 namespace {
 
@@ -52,6 +53,9 @@ Flags:
   --kube-api-qps Q       client-side rate limit (default 0: none)
   --kube-api-burst B     client-side burst (default 1000)
   --kubeconfig PATH      kubeconfig (default: $KUBECONFIG, then ~/.kube/config)
+  --transport T          cpprest (default: the operator's own) or pooled (one
+                         blocking HTTP/1.1 connection per worker, as the
+                         hollow-node loader uses): the client's share of the time
   -h, --help             this text
 )";
 
@@ -69,6 +73,7 @@ struct Options {
   double qps = 0;
   int burst = 1000;
   std::string kubeconfig;
+  bool pooledTransport = false;
 };
 
 placement::LeaseParty parseParty(const std::string& flag, const std::string& text) {
@@ -118,6 +123,12 @@ Options parseOptions(int argc, char** argv) {
       options.burst = parseInt(arg, value(i, arg), 1, 1'000'000);
     } else if (arg == "--kubeconfig") {
       options.kubeconfig = value(i, arg);
+    } else if (arg == "--transport") {
+      const std::string transport = value(i, arg);
+      if (transport != "cpprest" && transport != "pooled") {
+        throw UsageError("--transport: must be cpprest or pooled, got '" + transport + "'");
+      }
+      options.pooledTransport = transport == "pooled";
     } else if (arg == "-h" || arg == "--help") {
       std::cout << kUsage;
       std::exit(0);
@@ -227,13 +238,18 @@ int run(const Options& options) {
   kube::RestConfig config = kube::loadKubeconfig(kubeconfig);
   config.qps = options.qps;
   config.burst = options.burst;
-  const auto client = kube::makeClient(config);
+  const auto client =
+      options.pooledTransport
+          ? kube::makeRestClient(landlord::hollow::makePooledHttpTransport(config),
+                                 kube::RestClientOptions{nullptr, config.qps, config.burst})
+          : kube::makeClient(config);
 
   std::vector<NodePtr> nodes = listNodes(*client, options.selector);
   if (nodes.empty())
     throw std::runtime_error("no node matches '" + options.selector + "'");
-  std::printf("patch-loop: %zu nodes of pool %s, %d workers on one client to %s\n", nodes.size(),
-              options.pool.c_str(), options.concurrency, config.server.c_str());
+  std::printf("patch-loop: %zu nodes of pool %s, %d workers on one %s client to %s\n", nodes.size(),
+              options.pool.c_str(), options.concurrency,
+              options.pooledTransport ? "pooled HTTP/1.1" : "cpprest", config.server.c_str());
   std::fflush(stdout);
 
   const NoPods pods;
