@@ -8,24 +8,11 @@
 #include <string_view>
 #include <utility>
 
+#include "landlord/operator/http_header_text.h"
+
 namespace landlord::hollow {
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 std::size_t parseSize(std::string_view text, int base, std::string_view what) {
   std::size_t value = 0;
@@ -89,14 +76,16 @@ Http1Response Http1ResponseReader::read() {
     if (colon == std::string::npos) {
       throw std::runtime_error("malformed HTTP header '" + header.substr(0, 80) + "'");
     }
-    const std::string name = lowercase(trim(std::string_view(header).substr(0, colon)));
-    const std::string_view value = trim(std::string_view(header).substr(colon + 1));
+    const std::string name =
+        kube::lowercase(kube::trimHeaderValue(std::string_view(header).substr(0, colon)));
+    const std::string_view value =
+        kube::trimHeaderValue(std::string_view(header).substr(colon + 1));
     if (name == "content-length") {
       contentLength = parseSize(value, 10, "Content-Length");
     } else if (name == "transfer-encoding") {
-      chunked = lowercase(value).find("chunked") != std::string::npos;
+      chunked = kube::lowercase(value).find("chunked") != std::string::npos;
     } else if (name == "connection") {
-      const std::string option = lowercase(value);
+      const std::string option = kube::lowercase(value);
       if (option == "close")
         out.keepAlive = false;
       if (option == "keep-alive")
@@ -117,8 +106,9 @@ Http1Response Http1ResponseReader::read() {
   if (chunked) {
     for (;;) {
       const std::string sizeLine = line();
-      const std::size_t size = parseSize(
-          trim(std::string_view(sizeLine).substr(0, sizeLine.find(';'))), 16, "chunk size");
+      const std::size_t size =
+          parseSize(kube::trimHeaderValue(std::string_view(sizeLine).substr(0, sizeLine.find(';'))),
+                    16, "chunk size");
       if (size == 0) {
         while (!line().empty()) {  // trailers
         }

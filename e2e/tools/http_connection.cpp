@@ -59,25 +59,18 @@ HttpConnection::HttpConnection(const kube::RestConfig& config,
 }
 
 void HttpConnection::connect() {
-  const std::string hostPort =
-      (address_.host.find(':') != std::string::npos ? "[" + address_.host + "]" : address_.host) +
-      ":" + address_.port;
+  const std::string address = kube::hostPort(address_);
   kube::BioPtr bio(address_.https ? BIO_new_ssl_connect(ctx_.get())
-                                  : BIO_new_connect(hostPort.c_str()));
-  if (!bio)
+                                  : BIO_new_connect(address.c_str()));
+  if (!bio) {
     throw std::runtime_error("cannot create a connection: " + kube::openSslErrors());
+  }
   if (address_.https) {
     SSL* ssl = nullptr;
     BIO_get_ssl(bio.get(), &ssl);
-    BIO_set_conn_hostname(bio.get(), hostPort.c_str());
-    const std::string& verifyName =
-        config_.tlsServerName.empty() ? address_.host : config_.tlsServerName;
-    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-    if (X509_VERIFY_PARAM_set1_ip_asc(param, verifyName.c_str()) != 1) {
-      ERR_clear_error();
-      X509_VERIFY_PARAM_set1_host(param, verifyName.c_str(), 0);
-      SSL_set_tlsext_host_name(ssl, verifyName.c_str());
-    }
+    BIO_set_conn_hostname(bio.get(), address.c_str());
+    kube::verifyServerName(ssl,
+                           config_.tlsServerName.empty() ? address_.host : config_.tlsServerName);
   }
   if (BIO_do_connect(bio.get()) <= 0) {
     const std::string errors = kube::openSslErrors();

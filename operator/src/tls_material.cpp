@@ -61,6 +61,20 @@ ServerAddress parseServer(const std::string& server) {
   return address;
 }
 
+std::string hostPort(const ServerAddress& address) {
+  const bool ipv6 = address.host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + address.host + "]" : address.host) + ":" + address.port;
+}
+
+void verifyServerName(SSL* ssl, const std::string& name) {
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  if (X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) != 1) {
+    ERR_clear_error();
+    X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);
+    SSL_set_tlsext_host_name(ssl, name.c_str());
+  }
+}
+
 std::string openSslErrors() {
   std::string text;
   while (unsigned long code = ERR_get_error()) {

@@ -308,18 +308,8 @@ std::string diagnoseTlsHandshake(const RestConfig& config) {
   BioPtr bio(BIO_new_ssl_connect(ctx.get()));
   SSL* ssl = nullptr;
   BIO_get_ssl(bio.get(), &ssl);
-  std::string hostPort =
-      (address.host.find(':') != std::string::npos ? "[" + address.host + "]" : address.host) +
-      ":" + address.port;
-  BIO_set_conn_hostname(bio.get(), hostPort.c_str());
-  const std::string& verifyName =
-      config.tlsServerName.empty() ? address.host : config.tlsServerName;
-  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-  if (X509_VERIFY_PARAM_set1_ip_asc(param, verifyName.c_str()) != 1) {
-    ERR_clear_error();
-    X509_VERIFY_PARAM_set1_host(param, verifyName.c_str(), 0);
-    SSL_set_tlsext_host_name(ssl, verifyName.c_str());
-  }
+  BIO_set_conn_hostname(bio.get(), hostPort(address).c_str());
+  verifyServerName(ssl, config.tlsServerName.empty() ? address.host : config.tlsServerName);
   // For an SSL BIO, connecting includes the handshake.
   bool connected = BIO_do_connect(bio.get()) > 0;
   if (connected) {

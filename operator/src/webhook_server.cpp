@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "http_status.h"
+#include "landlord/operator/http_header_text.h"
 #include "landlord/operator/http_server.h"
 #include "listen_socket.h"
 #include "tls_certificate_store.h"
@@ -51,23 +52,6 @@ struct SslDeleter {
   void operator()(SSL* ssl) const { SSL_free(ssl); }
 };
 using SslPtr = std::unique_ptr<SSL, SslDeleter>;
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::string peerAddress(int fd) {
   sockaddr_storage peer{};
@@ -262,7 +246,7 @@ HttpRequest parseHead(std::string_view head) {
       throw std::invalid_argument("malformed header line");
     }
     const std::string name = lowercase(line.substr(0, colon));
-    const std::string value(trim(line.substr(colon + 1)));
+    const std::string value(trimHeaderValue(line.substr(colon + 1)));
     const auto [it, inserted] = request.headers.emplace(name, value);
     // Two lengths that disagree are how requests get smuggled past proxies.
     if (!inserted && name == "content-length" && it->second != value) {
@@ -288,7 +272,7 @@ bool wantsClose(const HttpRequest& request) {
 
 bool isJson(const std::string& contentType) {
   const std::string_view mediaType =
-      trim(std::string_view(contentType).substr(0, contentType.find(';')));
+      trimHeaderValue(std::string_view(contentType).substr(0, contentType.find(';')));
   return lowercase(mediaType) == "application/json";
 }
 

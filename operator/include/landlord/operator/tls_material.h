@@ -31,6 +31,13 @@ struct ServerAddress {
 // "https://[::1]:6443/prefix" -> {"::1", "6443", true}.
 ServerAddress parseServer(const std::string& server);
 
+// "host:port", with brackets around an IPv6 host.
+std::string hostPort(const ServerAddress& address);
+
+// Makes the handshake verify the server's certificate for `name`, an IP address
+// or a DNS name (a DNS name is also sent as SNI).
+void verifyServerName(SSL* ssl, const std::string& name);
+
 // The thread's queued OpenSSL errors as one line (and clears them).
 std::string openSslErrors();
 
