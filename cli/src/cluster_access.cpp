@@ -1,8 +1,8 @@
 #include <thread>
 
 #include "landlord/cli/cluster.h"
-#include "landlord/operator/kubeconfig.h"
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/client/kubeconfig.h"
+#include "landlord/operator/client/rest_client.h"
 
 namespace landlord::cli {
 

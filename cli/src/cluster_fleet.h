@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "landlord/operator/client.h"
+#include "landlord/operator/client/client.h"
 #include "landlord/placement/catalog.h"
 #include "landlord/placement/resolved_fleet.h"
 

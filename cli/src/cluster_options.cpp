@@ -1,7 +1,7 @@
 #include "cluster_options.h"
 
 #include "landlord/cli/command_registry.h"
-#include "landlord/operator/errors.h"
+#include "landlord/operator/base/errors.h"
 
 namespace landlord::cli {
 

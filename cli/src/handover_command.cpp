@@ -5,8 +5,8 @@
 #include "duration.h"
 #include "format.h"
 #include "handover_progress.h"
-#include "landlord/operator/errors.h"
-#include "landlord/operator/resource.h"
+#include "landlord/operator/base/errors.h"
+#include "landlord/operator/client/resource.h"
 #include "landlord/placement/money.h"
 #include "landlord_objects.h"
 

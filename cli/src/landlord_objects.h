@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "landlord/operator/resource.h"
+#include "landlord/operator/client/resource.h"
 
 namespace landlord::cli::objects {
 

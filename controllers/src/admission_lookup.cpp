@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "landlord/operator/errors.h"
+#include "landlord/operator/base/errors.h"
 
 namespace landlord::controllers::admission {
 

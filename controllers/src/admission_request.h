@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "landlord/controllers/api.h"
-#include "landlord/operator/admission.h"
+#include "landlord/operator/webhook/admission.h"
 
 namespace landlord::controllers::admission {
 

@@ -10,9 +10,9 @@
 #include "landlord/controllers/placement_reconciler.h"
 #include "landlord/controllers/poollease_reconciler.h"
 #include "landlord/controllers/tenant_reconciler.h"
-#include "landlord/operator/controller.h"
-#include "landlord/operator/events.h"
-#include "landlord/operator/informer.h"
+#include "landlord/operator/cache/informer.h"
+#include "landlord/operator/client/events.h"
+#include "landlord/operator/controller/controller.h"
 
 namespace landlord::controllers {
 

@@ -14,8 +14,8 @@
 #include <map>
 #include <string>
 
-#include "landlord/operator/informer.h"
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/cache/informer.h"
+#include "landlord/operator/client/rest_client.h"
 
 namespace {
 

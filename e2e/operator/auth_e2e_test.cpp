@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "e2e_support.h"
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/client/rest_client.h"
 
 namespace landlord::kube::e2e {
 namespace {

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "e2e_support.h"
-#include "landlord/operator/events.h"
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/client/events.h"
+#include "landlord/operator/client/rest_client.h"
 
 namespace landlord::kube::e2e {
 namespace {

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/client/rest_client.h"
 
 namespace landlord::kube::e2e {
 

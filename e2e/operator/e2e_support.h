@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
-#include "landlord/operator/client.h"
-#include "landlord/operator/kubeconfig.h"
+#include "landlord/operator/client/client.h"
+#include "landlord/operator/client/kubeconfig.h"
 
 namespace landlord::kube::e2e {
 

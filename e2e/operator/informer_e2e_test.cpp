@@ -8,8 +8,8 @@
 #include <set>
 
 #include "e2e_support.h"
-#include "landlord/operator/informer.h"
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/cache/informer.h"
+#include "landlord/operator/client/rest_client.h"
 
 namespace landlord::kube::e2e {
 namespace {

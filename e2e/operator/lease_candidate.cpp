@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <thread>
 
-#include "landlord/operator/leader_election.h"
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/client/rest_client.h"
+#include "landlord/operator/leaderelection/leader_election.h"
 
 namespace {
 

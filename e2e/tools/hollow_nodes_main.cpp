@@ -17,11 +17,11 @@
 
 #include "hollow_node.h"
 #include "http_connection.h"
-#include "landlord/operator/errors.h"
-#include "landlord/operator/kubeconfig.h"
-#include "landlord/operator/rest_client.h"
-#include "landlord/operator/tls_material.h"
-#include "landlord/operator/transport.h"
+#include "landlord/operator/base/errors.h"
+#include "landlord/operator/client/kubeconfig.h"
+#include "landlord/operator/client/rest_client.h"
+#include "landlord/operator/client/tls_material.h"
+#include "landlord/operator/client/transport.h"
 #include "landlord/placement/fleet.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "landlord/operator/http_header_text.h"
+#include "landlord/operator/server/http_header_text.h"
 
 namespace landlord::hollow {
 

@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-#include "landlord/operator/transport.h"
+#include "landlord/operator/client/transport.h"
 
 namespace landlord::hollow {
 

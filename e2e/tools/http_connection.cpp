@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "landlord/operator/errors.h"
+#include "landlord/operator/base/errors.h"
 
 namespace landlord::hollow {
 

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "http1_response.h"
-#include "landlord/operator/kubeconfig.h"
-#include "landlord/operator/tls_material.h"
-#include "landlord/operator/transport.h"
+#include "landlord/operator/client/kubeconfig.h"
+#include "landlord/operator/client/tls_material.h"
+#include "landlord/operator/client/transport.h"
 
 namespace landlord::hollow {
 

@@ -21,9 +21,9 @@
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/handover_executor.h"
 #include "landlord/controllers/node_writer.h"
-#include "landlord/operator/errors.h"
-#include "landlord/operator/kubeconfig.h"
-#include "landlord/operator/rest_client.h"
+#include "landlord/operator/base/errors.h"
+#include "landlord/operator/client/kubeconfig.h"
+#include "landlord/operator/client/rest_client.h"
 #include "landlord/placement/handover.h"
 #include "pooled_transport.h"
 

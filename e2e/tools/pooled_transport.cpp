@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "http_connection.h"
-#include "landlord/operator/errors.h"
-#include "landlord/operator/tls_material.h"
+#include "landlord/operator/base/errors.h"
+#include "landlord/operator/client/tls_material.h"
 
 namespace landlord::hollow {
 

@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "landlord/operator/kubeconfig.h"
-#include "landlord/operator/transport.h"
+#include "landlord/operator/client/kubeconfig.h"
+#include "landlord/operator/client/transport.h"
 
 namespace landlord::hollow {
 

@@ -16,7 +16,7 @@
 #include "landlord/cli/cluster.h"
 #include "landlord/cli/command_registry.h"
 #include "landlord/cli/commands.h"
-#include "landlord/operator/fake_client.h"
+#include "landlord/testing/fake_client.h"
 #include "landlord_objects.h"
 
 namespace landlord::cli::testing {

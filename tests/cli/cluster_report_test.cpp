@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "cluster_fixture.h"
-#include "landlord/operator/errors.h"
+#include "landlord/operator/base/errors.h"
 #include "repository_path.h"
 
 namespace landlord::cli {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "landlord/controllers/admission_policies.h"
-#include "landlord/operator/store.h"
+#include "landlord/operator/cache/store.h"
 #include "landlord/placement/labels.h"
 
 namespace landlord::controllers::testing {

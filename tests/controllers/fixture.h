@@ -14,11 +14,11 @@
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/dependencies.h"
 #include "landlord/controllers/pool_index.h"
-#include "landlord/operator/fake_client.h"
-#include "landlord/operator/informer.h"
-#include "landlord/operator/logging.h"
-#include "landlord/operator/reconciler.h"
+#include "landlord/operator/base/logging.h"
+#include "landlord/operator/cache/informer.h"
+#include "landlord/operator/controller/reconciler.h"
 #include "landlord/placement/catalog.h"
+#include "landlord/testing/fake_client.h"
 
 namespace landlord::controllers::testing {
 

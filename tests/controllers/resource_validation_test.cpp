@@ -1,5 +1,5 @@
 #include "admission_fixture.h"
-#include "landlord/operator/fake_client.h"
+#include "landlord/testing/fake_client.h"
 
 namespace landlord::controllers::testing {
 namespace {

@@ -5,9 +5,9 @@
 #include <atomic>
 #include <thread>
 
-#include "landlord/operator/errors.h"
-#include "landlord/operator/http_server.h"
-#include "landlord/operator/logging.h"
+#include "landlord/operator/base/errors.h"
+#include "landlord/operator/base/logging.h"
+#include "landlord/operator/server/http_server.h"
 
 namespace landlord::hollow {
 namespace {

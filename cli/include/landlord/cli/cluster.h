@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "landlord/operator/client.h"
+#include "landlord/operator/client/client.h"
 
 namespace landlord::cli {
 

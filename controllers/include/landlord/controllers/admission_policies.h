@@ -13,9 +13,9 @@
 
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/tenancy.h"
-#include "landlord/operator/admission.h"
-#include "landlord/operator/client.h"
-#include "landlord/operator/informer.h"
+#include "landlord/operator/cache/informer.h"
+#include "landlord/operator/client/client.h"
+#include "landlord/operator/webhook/admission.h"
 
 namespace landlord::controllers {
 

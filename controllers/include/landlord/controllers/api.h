@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "landlord/operator/client.h"
-#include "landlord/operator/resource.h"
-#include "landlord/operator/store.h"
+#include "landlord/operator/cache/store.h"
+#include "landlord/operator/client/client.h"
+#include "landlord/operator/client/resource.h"
 
 namespace landlord::controllers {
 

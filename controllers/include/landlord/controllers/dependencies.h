@@ -3,9 +3,9 @@
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/metrics.h"
 #include "landlord/controllers/pool_index.h"
-#include "landlord/operator/client.h"
-#include "landlord/operator/events.h"
-#include "landlord/operator/informer.h"
+#include "landlord/operator/cache/informer.h"
+#include "landlord/operator/client/client.h"
+#include "landlord/operator/client/events.h"
 #include "landlord/placement/catalog.h"
 
 namespace landlord::controllers {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "landlord/operator/metrics.h"
+#include "landlord/operator/metrics/metrics.h"
 
 namespace landlord::controllers {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "landlord/controllers/api.h"
-#include "landlord/operator/client.h"
+#include "landlord/operator/client/client.h"
 #include "landlord/placement/handover.h"
 
 namespace landlord::controllers {

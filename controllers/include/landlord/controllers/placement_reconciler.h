@@ -1,7 +1,7 @@
 #pragma once
 
 #include "landlord/controllers/dependencies.h"
-#include "landlord/operator/reconciler.h"
+#include "landlord/operator/controller/reconciler.h"
 
 namespace landlord::controllers {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "landlord/controllers/api.h"
-#include "landlord/operator/client.h"
+#include "landlord/operator/client/client.h"
 
 namespace landlord::controllers {
 

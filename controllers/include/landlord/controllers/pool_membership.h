@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "landlord/controllers/api.h"
-#include "landlord/operator/informer.h"
+#include "landlord/operator/cache/informer.h"
 
 namespace landlord::controllers {
 

@@ -6,7 +6,7 @@
 #include "landlord/controllers/dependencies.h"
 #include "landlord/controllers/handover_executor.h"
 #include "landlord/controllers/pool_claim.h"
-#include "landlord/operator/reconciler.h"
+#include "landlord/operator/controller/reconciler.h"
 
 namespace landlord::controllers {
 

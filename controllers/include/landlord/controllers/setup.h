@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "landlord/operator/admission.h"
-#include "landlord/operator/client.h"
-#include "landlord/operator/clock.h"
-#include "landlord/operator/logging.h"
-#include "landlord/operator/manager.h"
-#include "landlord/operator/metrics.h"
+#include "landlord/operator/base/clock.h"
+#include "landlord/operator/base/logging.h"
+#include "landlord/operator/client/client.h"
+#include "landlord/operator/manager/manager.h"
+#include "landlord/operator/metrics/metrics.h"
+#include "landlord/operator/webhook/admission.h"
 #include "landlord/placement/catalog.h"
 
 namespace landlord::controllers {

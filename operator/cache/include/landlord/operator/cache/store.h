@@ -1,0 +1,266 @@
+#pragma once
+
+// The informer's cache: one small projection per object instead of its JSON,
+// with secondary indexes computed from the full object when it arrives.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <shared_mutex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "landlord/operator/client/resource.h"
+
+namespace landlord::kube {
+
+// The identity of a cached object; kept for every object whatever the
+// projection.
+struct ObjectMeta {
+  std::string ns;  // empty for cluster-scoped objects
+  std::string name;
+  std::string uid;
+  std::string resourceVersion;
+  std::string key() const { return objectKey(ns, name); }
+};
+
+ObjectMeta objectMetaOf(const nlohmann::json& object);
+
+// From the full object to what controllers read. Runs once per object version.
+template <class T>
+using Projection = std::function<T(const nlohmann::json& object)>;
+
+// Index values of one object, computed from the full JSON (so a label index
+// works whatever the projection keeps).
+using IndexFunc = std::function<std::vector<std::string>(const nlohmann::json& object)>;
+using Indexers = std::map<std::string, IndexFunc>;
+
+inline constexpr const char* kNamespaceIndex = "namespace";
+
+// metadata.namespace.
+IndexFunc namespaceIndexer();
+// The value of one label, absent labels not indexed.
+IndexFunc labelIndexer(std::string label);
+
+// A projection to a pruned JSON holding only the given JSON pointers
+// ("/metadata/labels", "/status/capacity/nvidia.com~1gpu").
+Projection<nlohmann::json> prunedJson(std::vector<std::string> jsonPointers);
+
+template <class T>
+struct Cached {
+  ObjectMeta meta;
+  T value;
+  std::vector<std::vector<std::string>> indexValues;  // per indexer, in name order
+};
+
+// Thread-safe: readers share, writers exclude (mutex_).
+template <class T>
+class Store {
+ public:
+  using Ptr = std::shared_ptr<const Cached<T>>;
+
+  struct ReplaceResult {
+    std::vector<Ptr> added;
+    std::vector<std::pair<Ptr, Ptr>> updated;  // old, new
+    std::vector<Ptr> deleted;
+  };
+
+  Store(Projection<T> projection, Indexers indexers)
+      : projection_(std::move(projection)), indexers_(std::move(indexers)) {
+    for (const auto& [name, _] : indexers_) {
+      indexNames_.push_back(name);
+    }
+  }
+
+  // Projects the object and computes its index values (no lock needed).
+  Ptr makeEntry(const nlohmann::json& object) const {
+    auto entry = std::make_shared<Cached<T>>();
+    entry->meta = objectMetaOf(object);
+    entry->value = projection_(object);
+    entry->indexValues.reserve(indexers_.size());
+    for (const auto& [_, indexFunc] : indexers_) {
+      entry->indexValues.push_back(indexFunc(object));
+    }
+    return entry;
+  }
+
+  // Inserts or replaces; returns the previous entry or null.
+  Ptr upsert(Ptr entry) {
+    std::unique_lock lock(mutex_);
+    return upsertLocked(std::move(entry));
+  }
+
+  // Removes; returns the removed entry or null.
+  Ptr erase(const std::string& key) {
+    std::unique_lock lock(mutex_);
+    return eraseLocked(key);
+  }
+
+  // Makes the store hold exactly these entries; reports the difference.
+  // Entries whose resourceVersion did not change count as neither.
+  ReplaceResult replace(std::vector<Ptr> entries) {
+    ReplaceResult result;
+    std::unique_lock lock(mutex_);
+    std::set<std::string> seen;
+    for (Ptr& entry : entries) {
+      std::string key = entry->meta.key();
+      seen.insert(key);
+      auto existing = items_.find(key);
+      if (existing != items_.end() &&
+          existing->second->meta.resourceVersion == entry->meta.resourceVersion) {
+        continue;
+      }
+      Ptr copy = entry;
+      Ptr old = upsertLocked(std::move(entry));
+      if (old) {
+        result.updated.emplace_back(std::move(old), std::move(copy));
+      } else {
+        result.added.push_back(std::move(copy));
+      }
+    }
+    std::vector<std::string> gone;
+    for (const auto& [key, _] : items_) {
+      if (!seen.contains(key)) {
+        gone.push_back(key);
+      }
+    }
+    for (const std::string& key : gone) {
+      result.deleted.push_back(eraseLocked(key));
+    }
+    return result;
+  }
+
+  Ptr get(const std::string& key) const {
+    std::shared_lock lock(mutex_);
+    auto it = items_.find(key);
+    return it == items_.end() ? nullptr : it->second;
+  }
+
+  std::vector<Ptr> list() const {
+    std::shared_lock lock(mutex_);
+    std::vector<Ptr> out;
+    out.reserve(items_.size());
+    for (const auto& [_, entry] : items_) {
+      out.push_back(entry);
+    }
+    return out;
+  }
+
+  std::vector<std::string> keys() const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> out;
+    out.reserve(items_.size());
+    for (const auto& [key, _] : items_) {
+      out.push_back(key);
+    }
+    return out;
+  }
+
+  // Objects whose indexer `indexName` produced `value`. Throws
+  // std::invalid_argument for an unknown index.
+  std::vector<Ptr> byIndex(const std::string& indexName, const std::string& value) const {
+    std::shared_lock lock(mutex_);
+    if (!indexers_.contains(indexName)) {
+      throw std::invalid_argument("no indexer named '" + indexName + "'");
+    }
+    auto index = indices_.find(indexName);
+    std::vector<Ptr> out;
+    if (index == indices_.end()) {
+      return out;
+    }
+    auto keysIt = index->second.find(value);
+    if (keysIt == index->second.end()) {
+      return out;
+    }
+    for (const std::string& key : keysIt->second) {
+      out.push_back(items_.at(key));
+    }
+    return out;
+  }
+
+  // The distinct values an index currently holds.
+  std::vector<std::string> indexValues(const std::string& indexName) const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> out;
+    auto index = indices_.find(indexName);
+    if (index != indices_.end()) {
+      for (const auto& [value, _] : index->second) {
+        out.push_back(value);
+      }
+    }
+    return out;
+  }
+
+  std::size_t size() const {
+    std::shared_lock lock(mutex_);
+    return items_.size();
+  }
+
+ private:
+  Ptr upsertLocked(Ptr entry) {
+    std::string key = entry->meta.key();
+    Ptr old;
+    auto it = items_.find(key);
+    if (it != items_.end()) {
+      old = it->second;
+      unindexLocked(key, *old);
+      it->second = entry;
+    } else {
+      items_.emplace(key, entry);
+    }
+    indexLocked(key, *entry);
+    return old;
+  }
+
+  Ptr eraseLocked(const std::string& key) {
+    auto it = items_.find(key);
+    if (it == items_.end()) {
+      return nullptr;
+    }
+    Ptr old = std::move(it->second);
+    items_.erase(it);
+    unindexLocked(key, *old);
+    return old;
+  }
+
+  void indexLocked(const std::string& key, const Cached<T>& entry) {
+    for (std::size_t i = 0; i < indexNames_.size() && i < entry.indexValues.size(); ++i) {
+      auto& index = indices_[indexNames_[i]];
+      for (const std::string& value : entry.indexValues[i]) {
+        index[value].insert(key);
+      }
+    }
+  }
+
+  void unindexLocked(const std::string& key, const Cached<T>& entry) {
+    for (std::size_t i = 0; i < indexNames_.size() && i < entry.indexValues.size(); ++i) {
+      auto& index = indices_[indexNames_[i]];
+      for (const std::string& value : entry.indexValues[i]) {
+        auto keys = index.find(value);
+        if (keys != index.end()) {
+          keys->second.erase(key);
+          if (keys->second.empty()) {
+            index.erase(keys);
+          }
+        }
+      }
+    }
+  }
+
+  const Projection<T> projection_;
+  const Indexers indexers_;
+  std::vector<std::string> indexNames_;  // indexers_ keys in order
+
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, Ptr> items_;  // guarded by mutex_
+  // index name -> value -> keys; guarded by mutex_
+  std::unordered_map<std::string, std::unordered_map<std::string, std::set<std::string>>> indices_;
+};
+
+}  // namespace landlord::kube

@@ -1,0 +1,56 @@
+#include "landlord/operator/cache/store.h"
+
+namespace landlord::kube {
+
+ObjectMeta objectMetaOf(const nlohmann::json& object) {
+  ObjectMeta meta;
+  auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) {
+    return meta;
+  }
+  meta.ns = metadata->value("namespace", "");
+  meta.name = metadata->value("name", "");
+  meta.uid = metadata->value("uid", "");
+  meta.resourceVersion = metadata->value("resourceVersion", "");
+  return meta;
+}
+
+IndexFunc namespaceIndexer() {
+  return [](const nlohmann::json& object) -> std::vector<std::string> {
+    return {objectMetaOf(object).ns};
+  };
+}
+
+IndexFunc labelIndexer(std::string label) {
+  return [label = std::move(label)](const nlohmann::json& object) -> std::vector<std::string> {
+    auto metadata = object.find("metadata");
+    if (metadata == object.end() || !metadata->contains("labels")) {
+      return {};
+    }
+    const nlohmann::json& labels = (*metadata)["labels"];
+    auto value = labels.find(label);
+    if (value == labels.end() || !value->is_string()) {
+      return {};
+    }
+    return {value->get<std::string>()};
+  };
+}
+
+Projection<nlohmann::json> prunedJson(std::vector<std::string> jsonPointers) {
+  std::vector<nlohmann::json::json_pointer> pointers;
+  pointers.reserve(jsonPointers.size());
+  for (const std::string& pointer : jsonPointers) {
+    pointers.emplace_back(pointer);
+  }
+  return [pointers = std::move(pointers)](const nlohmann::json& object) {
+    nlohmann::json pruned = nlohmann::json::object();
+    for (const auto& pointer : pointers) {
+      if (object.contains(pointer)) {
+        pruned[pointer] = object[pointer];
+      }
+    }
+    return pruned;
+  };
+}
+
+}  // namespace landlord::kube

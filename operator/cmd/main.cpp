@@ -1,0 +1,245 @@
+// landlord-operator: parses flags, sets up logging, connects to the API
+// server, and runs the manager (metrics and health servers, leader election,
+// controllers) until SIGTERM/SIGINT or lost leadership.
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "flags.h"
+#include "landlord/controllers/setup.h"
+#include "landlord/operator/base/logging.h"
+#include "landlord/operator/client/kubeconfig.h"
+#include "landlord/operator/client/rest_client.h"
+#include "landlord/operator/client/rest_client_metrics.h"
+#include "landlord/operator/healthz/health.h"
+#include "landlord/operator/leaderelection/leader_election_metrics.h"
+#include "landlord/operator/manager/lease_election.h"
+#include "landlord/operator/manager/manager.h"
+#include "landlord/operator/manager/signals.h"
+#include "landlord/operator/metrics/metrics.h"
+#include "landlord/operator/server/http_server.h"
+#include "landlord/operator/webhook/webhook_server.h"
+#include "landlord/placement/catalog.h"
+
+namespace kube = landlord::kube;
+
+namespace {
+
+constexpr const char* kProgram = "landlord-operator";
+constexpr int kExitUsage = 2;
+
+kube::Logger setUpLogging(const kube::OperatorFlags& flags) {
+  auto logger = kube::makeSpdlogLogger("setup", flags.logFormat, flags.logLevel);
+  // Libraries that log through spdlog's default logger use the same format.
+  spdlog::set_default_logger(kube::makeSpdlogLogger("", flags.logFormat, flags.logLevel));
+  return kube::Logger(logger);
+}
+
+// "<hostname>_<random>", unique per process as client-go recommends.
+std::string leaderIdentity() {
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  std::random_device random;
+  return std::string(host) + "_" + std::to_string(random()) + std::to_string(random());
+}
+
+std::unique_ptr<kube::Election> makeElection(const kube::OperatorFlags& flags,
+                                             const kube::RestConfig& config, kube::Client& client,
+                                             const kube::Clock& clock,
+                                             kube::LeaderElectionMetrics& observer) {
+  if (!flags.leaderElect) {
+    return nullptr;
+  }
+  kube::LeaderElectionConfig election;
+  election.leaseNamespace = !flags.leaderElectionNamespace.empty() ? flags.leaderElectionNamespace
+                                                                   : config.defaultNamespace;
+  if (election.leaseNamespace.empty()) {
+    throw std::runtime_error(
+        "cannot tell the leader election namespace outside a cluster: set "
+        "--leader-election-namespace");
+  }
+  election.leaseName = flags.leaderElectionId;
+  election.identity = leaderIdentity();
+  election.leaseDuration = flags.leaderElectLeaseDuration;
+  election.renewDeadline = flags.leaderElectRenewDeadline;
+  election.retryPeriod = flags.leaderElectRetryPeriod;
+  return kube::makeLeaseElection(client, std::move(election), clock, &observer);
+}
+
+// The --catalog file, or the built-in catalog when none is given. A catalog that
+// cannot be read or parsed stops the operator before it measures any pool with it.
+landlord::placement::Catalog loadCatalog(const std::string& path) {
+  if (path.empty()) {
+    return landlord::placement::Catalog::defaults();
+  }
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw std::runtime_error("--catalog " + path + ": is a directory, not a catalog file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("--catalog " + path + ": cannot open: " + std::strerror(errno));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw std::runtime_error("--catalog " + path + ": read failed");
+  }
+  try {
+    return landlord::placement::parseCatalog(text.str(), path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("--catalog: ") + e.what());
+  }
+}
+
+void serveMetrics(kube::Manager& manager, const std::string& address,
+                  const kube::metrics::Registry& registry, const kube::Logger& log) {
+  if (address == "0") {
+    return;
+  }
+  auto server = std::make_unique<kube::EndpointServer>("metrics", address, log);
+  server->handle("/metrics", [&registry](const kube::EndpointRequest&) {
+    return kube::EndpointResponse{200, kube::metrics::kTextExpositionContentType,
+                                  registry.expose()};
+  });
+  server->listen();
+  manager.add(std::move(server));
+}
+
+void serveHealthProbes(kube::Manager& manager, const std::string& address,
+                       const kube::HealthChecks& healthz, const kube::HealthChecks& readyz,
+                       const kube::Logger& log) {
+  if (address == "0") {
+    return;
+  }
+  auto server = std::make_unique<kube::EndpointServer>("health probe", address, log);
+  healthz.serveOn(*server);
+  readyz.serveOn(*server);
+  server->listen();
+  manager.add(std::move(server));
+}
+
+// Every replica serves the webhooks (the API server may call any of them). Until
+// the caches have listed, a handler would judge from an empty world, so it
+// refuses with 503 and the API server's failurePolicy decides.
+void serveWebhooks(kube::Manager& manager, const kube::OperatorFlags& flags,
+                   const landlord::controllers::Controllers& controllers,
+                   kube::metrics::Registry& registry, const kube::Logger& log) {
+  if (flags.webhookBindAddress == "0") {
+    return;
+  }
+  kube::WebhookServerOptions options;
+  options.bindAddress = flags.webhookBindAddress;
+  options.certDir = flags.webhookCertPath;
+  options.certName = flags.webhookCertName;
+  options.keyName = flags.webhookCertKey;
+  options.registry = &registry;
+  auto server = std::make_unique<kube::WebhookServer>(std::move(options), log);
+  for (kube::AdmissionWebhook webhook : controllers.admissionWebhooks()) {
+    webhook.handler = [&controllers, handler = std::move(webhook.handler)](
+                          const kube::AdmissionRequest& request) {
+      if (!controllers.synced()) {
+        return kube::AdmissionResponse::deny(
+            "landlord-operator has not synced its caches yet; retry in a few seconds", 503,
+            "ServiceUnavailable");
+      }
+      return handler(request);
+    };
+    server->handle(std::move(webhook));
+  }
+  server->listen();
+  manager.add(std::move(server));
+}
+
+int runOperator(const kube::OperatorFlags& flags) {
+  const kube::Logger log = setUpLogging(flags);
+  kube::SignalStopper signals(log);  // first: threads inherit its signal mask
+  try {
+    const landlord::placement::Catalog catalog = loadCatalog(flags.catalogPath);
+    log.info("GPU catalog: {} models from {}", catalog.models().size(),
+             flags.catalogPath.empty() ? "the built-in catalog" : flags.catalogPath);
+    kube::RestConfig config = kube::loadConfig({flags.kubeconfig, flags.context});
+    config.qps = flags.kubeApiQps;
+    config.burst = flags.kubeApiBurst;
+    log.info("using API server {} (context {}, from {})", config.server, config.contextName,
+             config.source);
+
+    kube::SteadyClock clock;
+    kube::metrics::Registry registry;
+    kube::RestClientMetrics clientMetrics(registry);
+    kube::LeaderElectionMetrics leaderMetrics(registry);
+    const auto client = kube::makeClient(config, &clientMetrics);
+    kube::HealthChecks healthz("healthz", log);
+    kube::HealthChecks readyz("readyz", log);
+
+    kube::ManagerOptions options;
+    options.clock = &clock;
+    options.gracefulShutdownTimeout = flags.gracefulShutdownTimeout;
+    options.election = makeElection(flags, config, *client, clock, leaderMetrics);
+    kube::Manager manager(std::move(options), log.withValues({{"component", "manager"}}));
+
+    healthz.add("ping", [] { return std::nullopt; });
+    readyz.add("ping", [] { return std::nullopt; });
+    landlord::controllers::SetupOptions controllerOptions;
+    controllerOptions.clock = &clock;
+    controllerOptions.registry = &registry;
+    controllerOptions.catalog = catalog;
+    const auto controllers =
+        landlord::controllers::setupControllers(manager, *client, controllerOptions, log);
+    readyz.add("informers-synced", [&controllers]() -> std::optional<std::string> {
+      if (controllers->synced()) {
+        return std::nullopt;
+      }
+      return "informer caches have not synced yet";
+    });
+    if (flags.leaderElect) {
+      readyz.add("leader-election", [&manager]() -> std::optional<std::string> {
+        if (manager.electionRunning()) {
+          return std::nullopt;
+        }
+        return "leader election is not running";
+      });
+    }
+    serveMetrics(manager, flags.metricsBindAddress, registry, log);
+    serveHealthProbes(manager, flags.healthProbeBindAddress, healthz, readyz, log);
+    serveWebhooks(manager, flags, *controllers, registry, log);
+
+    const kube::ManagerExit exit = manager.run(signals.token());
+    if (exit != kube::ManagerExit::stopped) {
+      log.error("exiting: {}", kube::toString(exit));
+      log.flush();
+      // Threads may still run (leadership lost, shutdown timed out): leave
+      // without joining them.
+      std::_Exit(1);
+    }
+    log.info("shut down cleanly");
+    return 0;
+  } catch (const std::exception& e) {
+    log.error("cannot run: {}", e.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kube::OperatorFlags flags;
+  try {
+    flags = kube::parseFlags(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const kube::FlagError& e) {
+    std::cerr << kProgram << ": " << e.what() << "\nRun '" << kProgram << " --help' for usage.\n";
+    return kExitUsage;
+  }
+  if (flags.help) {
+    std::cout << kube::flagUsage(kProgram);
+    return 0;
+  }
+  return runOperator(flags);
+}

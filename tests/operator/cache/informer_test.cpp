@@ -1,0 +1,270 @@
+#include "landlord/operator/cache/informer.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "landlord/testing/fake_client.h"
+
+namespace landlord::kube {
+namespace {
+
+using nlohmann::json;
+
+// What a placement controller reads from a Node.
+struct NodeView {
+  std::string gpuProduct;
+  int gpus = 0;
+  bool unschedulable = false;
+};
+
+NodeView projectNode(const json& node) {
+  NodeView view;
+  const json labels = node["metadata"].value("labels", json::object());
+  view.gpuProduct = labels.value("nvidia.com/gpu.product", "");
+  view.gpus = std::stoi(node.value("status", json::object())
+                            .value("capacity", json::object())
+                            .value("nvidia.com/gpu", "0"));
+  view.unschedulable = node.value("spec", json::object()).value("unschedulable", false);
+  return view;
+}
+
+json node(const std::string& name, const std::string& product, int gpus, const std::string& rv,
+          const std::string& pool = "") {
+  json labels = {{"nvidia.com/gpu.product", product}};
+  if (!pool.empty())
+    labels["landlord.dev/pool"] = pool;
+  return {{"apiVersion", "v1"},
+          {"kind", "Node"},
+          {"metadata",
+           {{"name", name}, {"resourceVersion", rv}, {"uid", "u-" + name}, {"labels", labels}}},
+          {"spec", json::object()},
+          {"status",
+           {{"capacity", {{"nvidia.com/gpu", std::to_string(gpus)}}},
+            {"images", json::array({std::string(4000, 'x')})}}}};
+}
+
+Indexers nodeIndexers() {
+  return {{"pool", labelIndexer("landlord.dev/pool")},
+          {"model", [](const json& n) -> std::vector<std::string> {
+             return {n["metadata"]["labels"].value("nvidia.com/gpu.product", "")};
+           }}};
+}
+
+TEST(KubeStore, ProjectionKeepsOnlyDeclaredFieldsAndIdentity) {
+  Store<NodeView> store(projectNode, nodeIndexers());
+  store.upsert(store.makeEntry(node("n1", "NVIDIA-H100", 8, "1", "colossus-1")));
+  auto cached = store.get("n1");
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->meta.name, "n1");
+  EXPECT_EQ(cached->meta.uid, "u-n1");
+  EXPECT_EQ(cached->meta.resourceVersion, "1");
+  EXPECT_EQ(cached->value.gpuProduct, "NVIDIA-H100");
+  EXPECT_EQ(cached->value.gpus, 8);
+}
+
+TEST(KubeStore, IndexesFollowUpdatesAndDeletes) {
+  Store<NodeView> store(projectNode, nodeIndexers());
+  store.upsert(store.makeEntry(node("n1", "H100", 8, "1", "colossus-1")));
+  store.upsert(store.makeEntry(node("n2", "GB200", 4, "2", "colossus-1")));
+  store.upsert(store.makeEntry(node("n3", "GB200", 4, "3")));
+  EXPECT_EQ(store.byIndex("pool", "colossus-1").size(), 2u);
+  EXPECT_EQ(store.byIndex("model", "GB200").size(), 2u);
+  EXPECT_TRUE(store.byIndex("pool", "").empty());  // absent label not indexed
+
+  store.upsert(store.makeEntry(node("n2", "GB200", 4, "4", "colossus-2")));
+  EXPECT_EQ(store.byIndex("pool", "colossus-1").size(), 1u);
+  EXPECT_EQ(store.byIndex("pool", "colossus-2").size(), 1u);
+  store.erase("n1");
+  EXPECT_TRUE(store.byIndex("pool", "colossus-1").empty());
+  EXPECT_EQ(store.indexValues("pool"), std::vector<std::string>{"colossus-2"});
+  EXPECT_THROW(store.byIndex("nope", "x"), std::invalid_argument);
+}
+
+TEST(KubeStore, NamespaceIndexAndKeys) {
+  Store<json> store(prunedJson({"/data/gpu"}), {{kNamespaceIndex, namespaceIndexer()}});
+  store.upsert(store.makeEntry({{"metadata", {{"name", "a"}, {"namespace", "t1"}}},
+                                {"data", {{"gpu", "8"}, {"big", "x"}}}}));
+  store.upsert(store.makeEntry({{"metadata", {{"name", "a"}, {"namespace", "t2"}}}}));
+  EXPECT_EQ(store.size(), 2u);
+  auto t1 = store.byIndex(kNamespaceIndex, "t1");
+  ASSERT_EQ(t1.size(), 1u);
+  EXPECT_EQ(t1[0]->meta.key(), "t1/a");
+  EXPECT_EQ(t1[0]->value, (json{{"data", {{"gpu", "8"}}}}));
+}
+
+TEST(KubeStore, ReplaceReportsAddedUpdatedAndDeleted) {
+  Store<NodeView> store(projectNode, {});
+  store.upsert(store.makeEntry(node("keep", "H100", 8, "1")));
+  store.upsert(store.makeEntry(node("change", "H100", 8, "2")));
+  store.upsert(store.makeEntry(node("gone", "H100", 8, "3")));
+  auto result = store.replace({store.makeEntry(node("keep", "H100", 8, "1")),
+                               store.makeEntry(node("change", "H200", 8, "5")),
+                               store.makeEntry(node("new", "B200", 8, "6"))});
+  ASSERT_EQ(result.added.size(), 1u);
+  EXPECT_EQ(result.added[0]->meta.name, "new");
+  ASSERT_EQ(result.updated.size(), 1u);
+  EXPECT_EQ(result.updated[0].first->value.gpuProduct, "H100");
+  EXPECT_EQ(result.updated[0].second->value.gpuProduct, "H200");
+  ASSERT_EQ(result.deleted.size(), 1u);
+  EXPECT_EQ(result.deleted[0]->meta.name, "gone");
+  EXPECT_EQ(store.size(), 3u);
+}
+
+// Counts handler calls and lets a test wait for the informer's thread.
+struct Recorder {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<std::string> log;  // guarded by mutex
+
+  EventHandlers<NodeView> handlers() {
+    return {[this](const Cached<NodeView>& n) { push("add " + n.meta.name); },
+            [this](const Cached<NodeView>& o, const Cached<NodeView>& n) {
+              push("update " + n.meta.name + " " + o.value.gpuProduct + "->" + n.value.gpuProduct);
+            },
+            [this](const Cached<NodeView>& n) { push("delete " + n.meta.name); }};
+  }
+  void push(std::string entry) {
+    std::lock_guard lock(mutex);
+    log.push_back(std::move(entry));
+    cv.notify_all();
+  }
+  bool waitForCount(std::size_t count) {
+    std::unique_lock lock(mutex);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return log.size() >= count; });
+  }
+  std::vector<std::string> snapshot() {
+    std::lock_guard lock(mutex);
+    return log;
+  }
+};
+
+TEST(KubeInformer, HandlersSeeOldAndNewProjections) {
+  FakeClient fake;
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode);
+  Recorder recorder;
+  informer.addHandlers(recorder.handlers());
+  informer.beginReplace();
+  informer.replaceItem(node("n1", "H100", 8, "1"));
+  informer.endReplace("1");
+  EXPECT_TRUE(informer.hasSynced());
+  informer.apply(WatchEventType::Modified, node("n1", "H200", 8, "2"));
+  informer.apply(WatchEventType::Added, node("n2", "B200", 8, "3"));
+  informer.apply(WatchEventType::Deleted, node("n1", "H200", 8, "4"));
+  EXPECT_EQ(recorder.snapshot(),
+            (std::vector<std::string>{"add n1", "update n1 H100->H200", "add n2", "delete n1"}));
+  EXPECT_EQ(informer.list().size(), 1u);
+}
+
+TEST(KubeInformer, ListsPagesThenWatchesAndConverges) {
+  FakeClient fake;
+  for (int i = 0; i < 7; ++i) {
+    fake.create(resources::nodes(), "", node("n" + std::to_string(i), "H100", 8, ""));
+  }
+  ReflectorOptions options;
+  options.pageSize = 3;
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode, nodeIndexers(), options);
+  Recorder recorder;
+  informer.addHandlers(recorder.handlers());
+  informer.start();
+  ASSERT_TRUE(informer.waitForSync(std::chrono::seconds(10)));
+  EXPECT_EQ(informer.list().size(), 7u);
+  int lists = 0;
+  for (const std::string& request : fake.requests()) {
+    lists += request.rfind("list nodes", 0) == 0;
+  }
+  EXPECT_EQ(lists, 3);  // 7 objects in pages of 3
+
+  fake.patch(resources::nodes(), "", "n0", PatchType::Merge,
+             {{"metadata", {{"labels", {{"nvidia.com/gpu.product", "H200"}}}}}});
+  fake.remove(resources::nodes(), "", "n1");
+  ASSERT_TRUE(recorder.waitForCount(9));
+  informer.stop();
+  EXPECT_EQ(informer.get("n0")->value.gpuProduct, "H200");
+  EXPECT_EQ(informer.get("n1"), nullptr);
+  EXPECT_EQ(informer.byIndex("model", "H200").size(), 1u);
+}
+
+TEST(KubeInformer, RelistsAfterGoneAndDeliversWhatWasMissed) {
+  FakeClient fake;
+  fake.create(resources::nodes(), "", node("a", "H100", 8, ""));
+  fake.create(resources::nodes(), "", node("b", "H100", 8, ""));
+  int watches = 0;
+  // The first watch finds history compacted after changes it never saw, as
+  // after a disconnection spanning an etcd compaction.
+  fake.setRequestHook(
+      [&](const std::string& verb, const ResourceRef&, std::string_view, std::string_view) {
+        if (verb != "watch" || ++watches != 1)
+          return;
+        fake.remove(resources::nodes(), "", "a");
+        fake.patch(resources::nodes(), "", "b", PatchType::Merge,
+                   {{"metadata", {{"labels", {{"nvidia.com/gpu.product", "GB200"}}}}}});
+        fake.create(resources::nodes(), "", node("c", "B200", 8, ""));
+        fake.compact();
+      });
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode);
+  Recorder recorder;
+  informer.addHandlers(recorder.handlers());
+  informer.start();
+  ASSERT_TRUE(recorder.waitForCount(5));
+  informer.stop();
+  std::vector<std::string> log = recorder.snapshot();
+  std::vector<std::string> afterRelist(log.begin() + 2, log.end());
+  std::sort(afterRelist.begin(), afterRelist.end());
+  EXPECT_EQ(afterRelist, (std::vector<std::string>{"add c", "delete a", "update b H100->GB200"}));
+  EXPECT_EQ(informer.reflector().listCount(), 2);
+  std::vector<std::string> keys = informer.store().keys();
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"b", "c"}));
+}
+
+}  // namespace
+}  // namespace landlord::kube
+
+namespace landlord::kube {
+namespace {
+
+int watchRequests(const FakeClient& fake) {
+  int count = 0;
+  for (const std::string& request : fake.requests())
+    count += request.rfind("watch ", 0) == 0;
+  return count;
+}
+
+template <class Predicate>
+bool spinUntil(Predicate done) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(KubeInformer, AWatchThatEndsAtOnceBacksOffInsteadOfSpinning) {
+  FakeClient fake;
+  fake.create(resources::nodes(), "", node("a", "H100", 8, ""));
+  FakeClock clock;
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode, {}, ReflectorOptions{}, clock);
+  informer.start();
+  ASSERT_TRUE(informer.waitForSync(std::chrono::seconds(10)));
+  // End watches (as a proxy closing them would) until the reflector parks in
+  // its backoff on the fake clock.
+  ASSERT_TRUE(spinUntil([&] {
+    fake.closeWatches();
+    return clock.waiters() > 0;
+  }));
+  int watches = watchRequests(fake);
+  EXPECT_EQ(watchRequests(fake), watches);  // parked: no new watch without time passing
+  clock.step(std::chrono::minutes(1));
+  EXPECT_TRUE(spinUntil([&] { return watchRequests(fake) == watches + 1; }));
+  fake.create(resources::nodes(), "", node("b", "H100", 8, ""));
+  EXPECT_TRUE(spinUntil([&] { return informer.get("b") != nullptr; }));
+  informer.stop();
+}
+
+}  // namespace
+}  // namespace landlord::kube

@@ -1,0 +1,197 @@
+#include "landlord/operator/client/transport.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "landlord/operator/base/errors.h"
+
+namespace landlord::kube {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A keep-alive HTTP/1.1 server on loopback port 0 that answers every request
+// with {} and records what it received.
+class LoopbackServer {
+ public:
+  LoopbackServer() {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    listen(listener_, 8);
+    socklen_t length = sizeof address;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~LoopbackServer() {
+    shutdown(listener_, SHUT_RDWR);
+    close(listener_);
+    {
+      std::lock_guard lock(mutex_);
+      for (int fd : connections_)
+        shutdown(fd, SHUT_RDWR);
+    }
+    thread_.join();
+    for (auto& worker : workers_)
+      worker.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<std::string> requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+  int accepted() const { return accepted_.load(); }
+
+ private:
+  void serve() {
+    while (true) {
+      int fd = accept(listener_, nullptr, nullptr);
+      if (fd < 0)
+        return;
+      ++accepted_;
+      {
+        std::lock_guard lock(mutex_);
+        connections_.push_back(fd);
+      }
+      workers_.emplace_back([this, fd] { handle(fd); });
+    }
+  }
+  void handle(int fd) {
+    std::string buffer;
+    char chunk[4096];
+    while (true) {
+      std::size_t end = buffer.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0)
+          break;
+        buffer.append(chunk, static_cast<std::size_t>(n));
+        continue;
+      }
+      std::string head = buffer.substr(0, end);
+      std::size_t length = 0;
+      if (auto at = head.find("Content-Length: "); at != std::string::npos) {
+        length = std::stoul(head.substr(at + 16));
+      }
+      while (buffer.size() < end + 4 + length) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n <= 0)
+          break;
+        buffer.append(chunk, static_cast<std::size_t>(n));
+      }
+      {
+        std::lock_guard lock(mutex_);
+        requests_.push_back(head);
+      }
+      buffer.erase(0, end + 4 + length);
+      static constexpr char kResponse[] =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+      if (write(fd, kResponse, sizeof kResponse - 1) < 0)
+        break;
+    }
+    close(fd);
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+  std::vector<std::thread> workers_;  // serve thread only, joined after it
+  std::mutex mutex_;
+  std::vector<std::string> requests_;  // guarded by mutex_
+  std::vector<int> connections_;       // guarded by mutex_
+};
+
+TEST(KubeTransport, SendsUserAgentAndReusesTheConnection) {
+  LoopbackServer server;
+  RestConfig config;
+  config.server = server.url();
+  config.userAgent = defaultUserAgent();
+  auto transport = makeHttpsTransport(config);
+  constexpr int kRequests = 6;
+  for (int i = 0; i < kRequests; ++i) {
+    HttpResponse response =
+        transport->send(HttpRequest{"GET", "/api/v1/nodes", "", "", "application/json"});
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.body, "{}");
+  }
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), static_cast<std::size_t>(kRequests));
+  EXPECT_NE(requests[0].find("GET /api/v1/nodes HTTP/1.1"), std::string::npos);
+  EXPECT_NE(requests[0].find("User-Agent:landlord/0.1.0"), std::string::npos);
+  // cpprest returns a connection to its pool asynchronously, so a request
+  // may occasionally open a second one; most must reuse.
+  EXPECT_LE(server.accepted(), kRequests / 2) << "connections are not reused";
+}
+
+TEST(KubeTransport, ReReadsTheTokenFileWhenItRotates) {
+  LoopbackServer server;
+  fs::path dir = fs::temp_directory_path() / ("landlord-token-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  fs::path token = dir / "token";
+  auto writeToken = [&](const std::string& value) {
+    std::ofstream(dir / "token.new") << value << "\n";
+    fs::rename(dir / "token.new", token);  // a new inode, as the kubelet's swap
+  };
+  writeToken("first");
+  RestConfig config;
+  config.server = server.url();
+  config.tokenFile = token.string();
+  auto transport = makeHttpsTransport(config);
+  transport->send(HttpRequest{"GET", "/api", "", "", "application/json"});
+  writeToken("second");
+  transport->send(HttpRequest{"GET", "/api", "", "", "application/json"});
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_NE(requests[0].find("Authorization:Bearer first"), std::string::npos);
+  EXPECT_NE(requests[1].find("Authorization:Bearer second"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(KubeTransport, ConnectionRefusedNamesTheServer) {
+  int port = 0;
+  {
+    LoopbackServer closed;  // learn a free port, then close it
+    port = std::stoi(closed.url().substr(closed.url().rfind(':') + 1));
+  }
+  RestConfig config;
+  config.server = "http://127.0.0.1:" + std::to_string(port);
+  auto transport = makeHttpsTransport(config);
+  try {
+    transport->send(HttpRequest{"GET", "/version", "", "", "application/json"});
+    FAIL() << "expected TransportError";
+  } catch (const TransportError& error) {
+    EXPECT_NE(std::string(error.what()).find("GET " + config.server + "/version"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(KubeTransport, RejectsMalformedTlsMaterialUpFront) {
+  RestConfig config;
+  config.server = "https://127.0.0.1:1";
+  config.caPem = "not a certificate";
+  config.caFile = "/etc/ca.crt";
+  try {
+    makeHttpsTransport(config);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("/etc/ca.crt"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace landlord::kube
