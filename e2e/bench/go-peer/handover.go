@@ -104,10 +104,11 @@ func runHandover(args []string) error {
 	if err != nil {
 		return err
 	}
-	limit := "off"
+	limit, limitFields := "off", "qps=off burst=off"
 	if options.qps > 0 {
 		config.QPS, config.Burst = float32(options.qps), options.burst
 		limit = fmt.Sprintf("qps %g burst %d", options.qps, options.burst)
+		limitFields = fmt.Sprintf("qps=%g burst=%d", options.qps, options.burst)
 	} else {
 		config.QPS = -1 // client-go: a negative QPS means no client-side limiter
 	}
@@ -167,10 +168,10 @@ func runHandover(args []string) error {
 	c := &h.counts
 	writes := c.cordons.Load() + c.ownershipWrites.Load() + c.evictions.Load()
 	fmt.Printf("peer-handover nodes=%d writes=%d seconds=%.1f writes_per_second=%.0f cordons=%d ownership_writes=%d"+
-		" evictions=%d pod_lists=%d conflicts=%d already_settled=%d list_seconds=%.1f workers=%d qps=%g burst=%d\n",
+		" evictions=%d pod_lists=%d conflicts=%d already_settled=%d list_seconds=%.1f workers=%d %s\n",
 		len(nodes), writes, seconds, float64(writes)/seconds, c.cordons.Load(), c.ownershipWrites.Load(),
 		c.evictions.Load(), c.podLists.Load(), c.conflicts.Load(), c.settled.Load(), listSeconds,
-		options.workers, max(options.qps, 0), options.burst)
+		options.workers, limitFields)
 	return nil
 }
 
