@@ -15,8 +15,7 @@ pack_oci() {
   umoci new --image "$layout/oci:$tag"
   # One layer holding the whole tree, owners and modes as they are on disk.
   umoci insert --image "$layout/oci:$tag" "$rootfs" /
-  umoci config --image "$layout/oci:$tag" --author landlord \
-    --config.label "org.opencontainers.image.title=${reference%:*}" "$@"
+  umoci config --image "$layout/oci:$tag" "$@"
   umoci gc --layout "$layout/oci"
   python3 - "$layout/oci/index.json" "$reference" <<'PY'
 import json, sys
