@@ -139,7 +139,12 @@ node_network_up() {
     ip -n "$node_netns" addr add "$NODE_IP/30" dev eth0
     ip -n "$node_netns" link set lo up
     ip -n "$node_netns" link set eth0 up
-    ip -n "$node_netns" route add default via "$HOST_IP"
+    # Nothing beyond the link and the Service range (which kube-proxy
+    # translates): the API server is on the link, and a Service whose endpoints
+    # are not real (kwok's hollow pods) fails at once instead of leaving the
+    # machine or hanging until a webhook's timeout.
+    ip -n "$node_netns" route add unreachable default
+    ip -n "$node_netns" route add "$SERVICE_CIDR" via "$HOST_IP"
     # This machine reaches pods and Service IPs through the node (the API
     # server calls webhooks at their Service's cluster IP).
     ip route add "$POD_CIDR" via "$NODE_IP" dev "$node_host_veth"
