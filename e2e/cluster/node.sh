@@ -47,12 +47,11 @@ saved_tunables=/run/landlord/kernel-tunables.before-kubelet
 
 node_enabled() { [[ ${NODE_ENABLED:-0} == 1 ]]; }
 
-# Runs a command in the node's network (and, with --mount, mount) namespace.
+# Runs a command in the node's network namespace.
 in_node_net() { nsenter --net="/run/netns/$node_netns" -- "$@"; }
-in_node() { nsenter --net="/run/netns/$node_netns" --mount="$node_mntns" -- "$@"; }
 node_ctr() { ctr --address "$node_containerd_socket" --namespace k8s.io "$@"; }
 
-with_machine_lock() { # command...: one instance at a time picks addresses or restores tunables
+with_machine_lock() { # command...: one instance at a time saves or restores the kernel tunables
   mkdir -p "$(dirname "$machine_lock")"
   local fd
   exec {fd}>"$machine_lock"
