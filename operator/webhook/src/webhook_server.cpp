@@ -68,8 +68,11 @@ std::string peerAddress(int fd) {
   return std::string(host) + ":" + port;
 }
 
-// One TLS connection on a non-blocking socket. Every wait also watches the
-// server's stop pipe, so that stopping never waits for a slow or idle peer.
+// One TLS connection on a non-blocking socket. A handshake and the wait for the
+// next request also watch the server's stop pipe, so that stopping never waits
+// for a slow or idle peer; a request that has begun to arrive is finished (its
+// reads and writes bounded by their deadlines), since ending it would fail the
+// apiserver's call (it does not retry admission requests).
 class TlsConnection {
  public:
   TlsConnection(UniqueFd fd, SslPtr ssl, int stopFd)
@@ -82,15 +85,18 @@ class TlsConnection {
       if (result == 1) {
         return true;
       }
-      if (!retry(result, "TLS handshake", deadline)) {
+      if (!retry(result, "TLS handshake", deadline, Stop::honoured)) {
         return false;
       }
     }
   }
 
+  enum class Stop { honoured, ignored };
+
   // Appends what arrives next to `into`. False when the peer closed, the
-  // deadline passed, the server is stopping or the connection failed.
-  bool readSome(std::string& into, Clock::time_point deadline) {
+  // deadline passed, the server is stopping (if `stop` is honoured and nothing
+  // has arrived) or the connection failed.
+  bool readSome(std::string& into, Clock::time_point deadline, Stop stop) {
     char buffer[kReadChunkBytes];
     while (true) {
       std::size_t count = 0;
@@ -99,7 +105,7 @@ class TlsConnection {
         into.append(buffer, count);
         return true;
       }
-      if (!retry(result, "read", deadline)) {
+      if (!retry(result, "read", deadline, stop)) {
         return false;
       }
     }
@@ -113,7 +119,7 @@ class TlsConnection {
         data.remove_prefix(count);
         continue;
       }
-      if (!retry(result, "write", deadline)) {
+      if (!retry(result, "write", deadline, Stop::ignored)) {
         return false;
       }
     }
@@ -130,18 +136,23 @@ class TlsConnection {
 
   const std::string& failure() const { return failure_; }
 
+  bool stopRequested() const {
+    pollfd stop = {stopFd_, POLLIN, 0};
+    return ::poll(&stop, 1, 0) > 0 && (stop.revents & POLLIN) != 0;
+  }
+
  private:
   enum class Wait { ready, timedOut, stopping };
 
   // After an SSL call returned `result` <= 0: waits when OpenSSL needs the
   // socket and returns true to call again; otherwise records why not.
-  bool retry(int result, std::string_view what, Clock::time_point deadline) {
+  bool retry(int result, std::string_view what, Clock::time_point deadline, Stop stop) {
     const int error = SSL_get_error(ssl_.get(), result);
     std::optional<Wait> waited;
     if (error == SSL_ERROR_WANT_READ) {
-      waited = waitFor(POLLIN, deadline);
+      waited = waitFor(POLLIN, deadline, stop);
     } else if (error == SSL_ERROR_WANT_WRITE) {
-      waited = waitFor(POLLOUT, deadline);
+      waited = waitFor(POLLOUT, deadline, stop);
     }
     if (waited == Wait::ready) {
       return true;
@@ -166,7 +177,8 @@ class TlsConnection {
     return false;
   }
 
-  Wait waitFor(short events, Clock::time_point deadline) {
+  Wait waitFor(short events, Clock::time_point deadline, Stop stop) {
+    const nfds_t watched = stop == Stop::honoured ? 2 : 1;
     while (true) {
       const auto remaining =
           std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -174,18 +186,20 @@ class TlsConnection {
         return Wait::timedOut;
       }
       pollfd fds[2] = {{fd_.get(), events, 0}, {stopFd_, POLLIN, 0}};
-      const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(remaining, 60'000)));
+      const int ready =
+          ::poll(fds, watched, static_cast<int>(std::min<long long>(remaining, 60'000)));
       if (ready < 0 && errno != EINTR) {
         return Wait::stopping;  // poll itself failing leaves nothing to wait on
       }
       if (ready <= 0) {
         continue;
       }
-      if ((fds[1].revents & POLLIN) != 0) {
-        return Wait::stopping;
-      }
+      // The peer first: a request already sent when the stop came is answered.
       if (fds[0].revents != 0) {
         return Wait::ready;  // readable, writable, or an error the next SSL call reports
+      }
+      if ((fds[1].revents & POLLIN) != 0) {
+        return Wait::stopping;
       }
     }
   }
@@ -526,7 +540,8 @@ class WebhookServer::Impl {
         return refuse(connection, textResponse(431, "request headers too large"));
       }
       const bool idle = inbox.empty();
-      if (!connection.readSome(inbox, deadline)) {
+      using Stop = TlsConnection::Stop;
+      if (!connection.readSome(inbox, deadline, idle ? Stop::honoured : Stop::ignored)) {
         return false;
       }
       if (idle) {
@@ -573,7 +588,7 @@ class WebhookServer::Impl {
       }
     }
     while (inbox.size() < *length) {
-      if (!connection.readSome(inbox, deadline)) {
+      if (!connection.readSome(inbox, deadline, TlsConnection::Stop::ignored)) {
         return false;
       }
     }
@@ -585,7 +600,8 @@ class WebhookServer::Impl {
     if (observation) {
       observation->finish(response.status);
     }
-    const bool keepAlive = !wantsClose(request);
+    // Once stopping, the client must not send another request on this connection.
+    const bool keepAlive = !wantsClose(request) && !connection.stopRequested();
     return connection.writeAll(renderResponse(response, keepAlive),
                                Clock::now() + options_.readTimeout) &&
            keepAlive;

@@ -65,8 +65,9 @@ class WebhookServer final : public Runnable {
 
   std::string name() const override { return "webhook"; }
   bool needsLeaderElection() const override { return false; }
-  // Serves until stop, then closes every connection (idle kept-alive ones
-  // included) and joins their threads. Calls listen() if not yet listening.
+  // Serves until stop, then closes every idle connection, finishes the requests
+  // that have begun to arrive (answering them with Connection: close) and joins
+  // the connections' threads. Calls listen() if not yet listening.
   void run(std::stop_token stop) override;
 
  private:
