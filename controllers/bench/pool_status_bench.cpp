@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "landlord/controllers/pool_index.h"
-#include "landlord/controllers/pool_membership.h"
-#include "landlord/controllers/pool_status.h"
+#include "landlord/controllers/nodes/pool_index.h"
+#include "landlord/controllers/nodes/pool_membership.h"
+#include "landlord/controllers/pools/pool_status.h"
 #include "landlord/placement/labels.h"
 
 namespace landlord::controllers {

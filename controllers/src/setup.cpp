@@ -3,13 +3,13 @@
 #include <condition_variable>
 #include <stop_token>
 
-#include "landlord/controllers/admission_policies.h"
+#include "landlord/controllers/admission/admission_policies.h"
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/dependencies.h"
-#include "landlord/controllers/gpupool_reconciler.h"
-#include "landlord/controllers/placement_reconciler.h"
-#include "landlord/controllers/poollease_reconciler.h"
-#include "landlord/controllers/tenant_reconciler.h"
+#include "landlord/controllers/leases/poollease_reconciler.h"
+#include "landlord/controllers/placements/placement_reconciler.h"
+#include "landlord/controllers/pools/gpupool_reconciler.h"
+#include "landlord/controllers/tenants/tenant_reconciler.h"
 #include "landlord/operator/cache/informer.h"
 #include "landlord/operator/client/events.h"
 #include "landlord/operator/controller/controller.h"

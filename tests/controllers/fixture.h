@@ -13,7 +13,7 @@
 
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/dependencies.h"
-#include "landlord/controllers/pool_index.h"
+#include "landlord/controllers/nodes/pool_index.h"
 #include "landlord/operator/base/logging.h"
 #include "landlord/operator/cache/informer.h"
 #include "landlord/operator/controller/reconciler.h"

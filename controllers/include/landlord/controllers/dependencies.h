@@ -2,7 +2,7 @@
 
 #include "landlord/controllers/api.h"
 #include "landlord/controllers/metrics.h"
-#include "landlord/controllers/pool_index.h"
+#include "landlord/controllers/nodes/pool_index.h"
 #include "landlord/operator/cache/informer.h"
 #include "landlord/operator/client/client.h"
 #include "landlord/operator/client/events.h"
