@@ -1,6 +1,8 @@
+// The admission webhooks on their paths, and what the policies share about a request.
 #include "landlord/controllers/admission/admission_policies.h"
 
 #include "admission_request.h"
+#include "pod_json.h"
 
 namespace landlord::controllers {
 
@@ -20,16 +22,16 @@ std::string namespaceOf(const kube::AdmissionRequest& request) {
   if (!request.namespace_.empty()) {
     return request.namespace_;
   }
-  return stringAt(request.object, json::json_pointer("/metadata/namespace"));
+  return api::decodeMetadata(request.object).namespace_;
 }
 
 std::string describePod(const kube::AdmissionRequest& request) {
-  std::string name = stringAt(request.object, json::json_pointer("/metadata/name"));
+  std::string name = textAt(request.object, "/metadata/name");
   if (name.empty()) {
     name = request.name;
   }
   if (name.empty()) {
-    name = stringAt(request.object, json::json_pointer("/metadata/generateName")) + "*";
+    name = textAt(request.object, "/metadata/generateName") + "*";
   }
   return "pod " + inQuotes(name) + " in namespace " + inQuotes(namespaceOf(request));
 }
@@ -51,17 +53,22 @@ namespace {
 
 using Policy = kube::AdmissionResponse (*)(const AdmissionCaches&, const kube::AdmissionRequest&);
 
+kube::AdmissionResponse malformed(const kube::AdmissionRequest& request, const char* what) {
+  return kube::AdmissionResponse::deny(
+      "malformed " + request.kind.kind + " " + admission::inQuotes(request.name) + ": " + what, 400,
+      "BadRequest");
+}
+
 // A field of an unexpected JSON type is the request's fault: answer 400 naming it
 // rather than letting the exception reach the server as a 500.
 kube::AdmissionHandler guarded(const AdmissionCaches& caches, Policy policy) {
   return [caches, policy](const kube::AdmissionRequest& request) {
     try {
       return policy(caches, request);
-    } catch (const json::exception& error) {
-      return kube::AdmissionResponse::deny("malformed " + request.kind.kind + " " +
-                                               admission::inQuotes(request.name) + ": " +
-                                               error.what(),
-                                           400, "BadRequest");
+    } catch (const api::DecodeError& error) {
+      return malformed(request, error.what());  // a landlord object, by the typed API
+    } catch (const nlohmann::json::exception& error) {
+      return malformed(request, error.what());  // a pod
     }
   };
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "landlord/controllers/api.h"
+#include "landlord/api/v1alpha1/meta.h"
 #include "landlord/operator/webhook/admission.h"
 
 namespace landlord::controllers::admission {
@@ -26,5 +26,14 @@ bool isPodCreate(const kube::AdmissionRequest& request);
 
 // 400 for a request whose object is not a JSON object.
 kube::AdmissionResponse malformedObject(const kube::AdmissionRequest& request);
+
+// The object of a request for one of landlord's kinds, decoded; throws
+// api::DecodeError naming every field that does not decode (the webhooks answer 400).
+template <class Object>
+Object decodeWhole(const nlohmann::json& object) {
+  Object decoded = api::decode<Object>(object);
+  api::requireValid(decoded);
+  return decoded;
+}
 
 }  // namespace landlord::controllers::admission

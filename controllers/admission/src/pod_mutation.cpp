@@ -9,13 +9,13 @@
 
 #include "admission_lookup.h"
 #include "admission_request.h"
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/admission/admission_policies.h"
-#include "landlord/placement/labels.h"
 
 namespace landlord::controllers {
 
-namespace placement = landlord::placement;
 using admission::inQuotes;
+using nlohmann::json;
 
 namespace {
 
@@ -24,8 +24,11 @@ const json::json_pointer kNodeSelectorTerms(
     "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
     "nodeSelectorTerms");
 
-json::json_pointer placementLabel() {
-  return json::json_pointer("/metadata/labels") / std::string(placement::kPlacementLabel);
+// The Placement a pod opts in to (label landlord.dev/placement), or "".
+std::string placementOf(const json& pod) {
+  const std::map<std::string, std::string> labels = api::decodeMetadata(pod).labels;
+  const auto label = labels.find(std::string(api::kPlacementLabel));
+  return label == labels.end() ? "" : label->second;
 }
 
 bool isObjectAt(const json& document, const json::json_pointer& pointer) {
@@ -63,11 +66,11 @@ bool isEmptyTerm(const json& term) {
 // The node requirements a placed pod must meet: its pools and, when the status
 // records them, the GPU models reserved there.
 json requirementsOf(const std::vector<std::string>& pools, const std::vector<std::string>& models) {
-  json requirements = json::array(
-      {{{"key", std::string(placement::kPoolLabel)}, {"operator", "In"}, {"values", pools}}});
+  json requirements =
+      json::array({{{"key", std::string(api::kPoolLabel)}, {"operator", "In"}, {"values", pools}}});
   if (!models.empty()) {
     requirements.push_back(
-        {{"key", std::string(placement::kGpuModelLabel)}, {"operator", "In"}, {"values", models}});
+        {{"key", std::string(api::kGpuModelLabel)}, {"operator", "In"}, {"values", models}});
   }
   return requirements;
 }
@@ -124,23 +127,17 @@ struct Binding {
 // names, as the GPUPool controller labels member nodes) reserved on them: in a
 // mixed pool a tenant qualified only for hopper is reserved only its hopper
 // models, and its pods must not land on the pool's Blackwell nodes.
-Binding bindingOf(const json& placementObject) {
+Binding bindingOf(const api::Placement& placementObject) {
   Binding binding;
   std::set<std::string> models;
-  for (const json& entry :
-       placementObject.value(json::json_pointer("/status/pools"), json::array())) {
-    const std::string name = stringAt(entry, json::json_pointer("/name"));
-    if (name.empty()) {
+  for (const api::PoolBinding& entry : placementObject.status.pools) {
+    if (entry.name.empty()) {
       continue;
     }
-    binding.pools.push_back(name);
-    const json listed = entry.is_object() ? entry.value("models", json::array()) : json::array();
-    if (!listed.is_array()) {
-      continue;
-    }
-    for (const json& model : listed) {
-      if (model.is_string() && !model.get_ref<const std::string&>().empty()) {
-        models.insert(model.get<std::string>());
+    binding.pools.push_back(entry.name);
+    for (const std::string& model : entry.models) {
+      if (!model.empty()) {
+        models.insert(model);
       }
     }
   }
@@ -149,12 +146,10 @@ Binding bindingOf(const json& placementObject) {
 }
 
 // "Unplaceable: tenant acme holds no Active lease (NoActiveLease)", from the status.
-std::string phaseAndReason(const json& placementObject) {
-  std::string phase = stringAt(placementObject, json::json_pointer("/status/phase"));
-  if (phase.empty()) {
-    phase = "Pending";
-  }
-  const auto placed = findCondition(placementObject.value("status", json::object()), "Placed");
+std::string phaseAndReason(const api::Placement& placementObject) {
+  const std::string phase =
+      placementObject.status.phase.empty() ? "Pending" : placementObject.status.phase;
+  const auto placed = api::findCondition(placementObject.status.conditions, api::kPlacedCondition);
   if (!placed || placed->message.empty()) {
     return phase + ": the placement controller has not bound it yet";
   }
@@ -171,34 +166,34 @@ kube::AdmissionResponse mutatePod(const AdmissionCaches& caches,
   if (!request.object.is_object()) {
     return admission::malformedObject(request);
   }
-  const std::string name = stringAt(request.object, placementLabel());
+  const std::string name = placementOf(request.object);
   if (name.empty()) {
     return kube::AdmissionResponse::allow();
   }
   const std::string ns = admission::namespaceOf(request);
   const std::string subject = "placement " + inQuotes(name) + " in namespace " + inQuotes(ns);
-  const std::string admittedOnce = "pods labelled " + std::string(placement::kPlacementLabel) +
-                                   "=" + name + " are admitted once it is Bound";
-  std::optional<json> found;
-  if (const JsonLister::Ptr cached = caches.placements.get(kube::objectKey(ns, name))) {
+  const std::string admittedOnce = "pods labelled " + std::string(api::kPlacementLabel) + "=" +
+                                   name + " are admitted once it is Bound";
+  std::optional<api::Placement> found;
+  if (const auto cached = caches.placements.get(kube::objectKey(ns, name))) {
     found = cached->value;
   }
-  if (!found || stringAt(*found, json::json_pointer("/status/phase")) != "Bound") {
+  if (!found || found->status.phase != "Bound") {
     // Created or bound moments ago (the Placement and its pods applied together):
     // the cache may not have it, or its binding, yet. One read from the server.
-    if (auto fresh = admission::readFromServer(caches, api::placements(), ns, name)) {
+    if (auto fresh = admission::readFromServer<api::Placement>(caches, ns, name)) {
       found = std::move(fresh);
     }
   }
   if (!found) {
     return kube::AdmissionResponse::deny(subject +
                                          " does not exist; create it, or remove the label " +
-                                         std::string(placement::kPlacementLabel) + " from the pod");
+                                         std::string(api::kPlacementLabel) + " from the pod");
   }
-  const json& placementObject = *found;
+  const api::Placement& placementObject = *found;
   const Binding binding = bindingOf(placementObject);
   const std::vector<std::string>& pools = binding.pools;
-  if (stringAt(placementObject, json::json_pointer("/status/phase")) != "Bound" || pools.empty()) {
+  if (placementObject.status.phase != "Bound" || pools.empty()) {
     return kube::AdmissionResponse::deny(subject + " is " + phaseAndReason(placementObject) + "; " +
                                          admittedOnce);
   }

@@ -6,13 +6,14 @@
 #include <set>
 
 #include "admission_request.h"
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/admission/admission_policies.h"
-#include "landlord/placement/labels.h"
+#include "pod_json.h"
 
 namespace landlord::controllers {
 
-namespace placement = landlord::placement;
 using admission::inQuotes;
+using nlohmann::json;
 
 namespace {
 
@@ -79,8 +80,7 @@ std::string foreignLeases(const Subject& subject) {
 bool isNodeAgent(const json& pod) {
   for (const json& owner :
        pod.value(json::json_pointer("/metadata/ownerReferences"), json::array())) {
-    if (stringAt(owner, json::json_pointer("/kind")) == "DaemonSet" &&
-        owner.value("controller", false)) {
+    if (textAt(owner, "/kind") == "DaemonSet" && owner.value("controller", false)) {
       return true;
     }
   }
@@ -96,7 +96,7 @@ void checkTolerations(const Subject& subject, std::vector<std::string>& violatio
   }
   for (const json& toleration :
        subject.pod.value(json::json_pointer("/spec/tolerations"), json::array())) {
-    const std::string value = stringAt(toleration, json::json_pointer("/value"));
+    const std::string value = textAt(toleration, "/value");
     if (!tolerates(toleration, tenantTaint(value))) {
       continue;  // neither the tenant key nor every key, or an effect other than NoSchedule
     }
@@ -104,12 +104,12 @@ void checkTolerations(const Subject& subject, std::vector<std::string>& violatio
         subject.tenant ? "tolerate only " + describeTaint(tenantTaint(*subject.tenant))
                        : "a pod of no tenant may tolerate no landlord.dev/tenant taint; add "
                          "its namespace to a Tenant's spec.namespaces";
-    if (stringAt(toleration, json::json_pointer("/operator")) == "Exists") {
-      const bool everyKey = stringAt(toleration, json::json_pointer("/key")).empty();
+    if (textAt(toleration, "/operator") == "Exists") {
+      const bool everyKey = textAt(toleration, "/key").empty();
       violations.push_back(
           subject.description + " tolerates " +
           (everyKey ? "every taint (a toleration with operator Exists and no key)"
-                    : "every tenant's taint (" + std::string(placement::kTenantTaintKey) +
+                    : "every tenant's taint (" + std::string(api::kTenantTaintKey) +
                           " with operator Exists)") +
           ", so it could run on any tenant's leased pool (" + foreignLeases(subject) + "); " + own);
       continue;
@@ -128,12 +128,12 @@ void checkTolerations(const Subject& subject, std::vector<std::string>& violatio
 // or, on a node no lease's pool holds, its tenant taint.
 void checkNodeName(const Subject& subject, const kube::Lister<NodeInfo>& nodes,
                    std::vector<std::string>& violations) {
-  const std::string nodeName = stringAt(subject.pod, json::json_pointer("/spec/nodeName"));
+  const std::string nodeName = textAt(subject.pod, "/spec/nodeName");
   const kube::Lister<NodeInfo>::Ptr node = nodeName.empty() ? nullptr : nodes.get(nodeName);
   if (!node) {
     return;
   }
-  const auto poolLabel = node->value.labels.find(std::string(placement::kPoolLabel));
+  const auto poolLabel = node->value.labels.find(std::string(api::kPoolLabel));
   const std::string pool = poolLabel == node->value.labels.end() ? "" : poolLabel->second;
   std::string holderTenant;
   std::string where;
@@ -160,14 +160,14 @@ void checkNodeName(const Subject& subject, const kube::Lister<NodeInfo>& nodes,
 
 // Rule: spec.nodeSelector landlord.dev/pool naming another tenant's pool.
 void checkNodeSelector(const Subject& subject, std::vector<std::string>& violations) {
-  const std::string pool = stringAt(
-      subject.pod, json::json_pointer("/spec/nodeSelector") / std::string(placement::kPoolLabel));
+  const std::string pool =
+      textAt(subject.pod, json::json_pointer("/spec/nodeSelector") / std::string(api::kPoolLabel));
   const PoolHolder* holder = pool.empty() ? nullptr : subject.foreignHolder(pool);
   if (!holder) {
     return;
   }
   violations.push_back(subject.description + " selects pool " + inQuotes(pool) +
-                       " (spec.nodeSelector " + std::string(placement::kPoolLabel) +
+                       " (spec.nodeSelector " + std::string(api::kPoolLabel) +
                        "), leased to tenant " + inQuotes(holder->tenant) + " (lease " +
                        inQuotes(holder->lease) + "); " + subject.onlyOwn("select"));
 }
@@ -177,8 +177,8 @@ void checkNodeSelector(const Subject& subject, std::vector<std::string>& violati
 std::optional<std::set<std::string>> poolsOfTerm(const json& term) {
   std::optional<std::set<std::string>> pools;
   for (const json& requirement : term.value("matchExpressions", json::array())) {
-    if (stringAt(requirement, json::json_pointer("/key")) != placement::kPoolLabel ||
-        stringAt(requirement, json::json_pointer("/operator")) != "In") {
+    if (textAt(requirement, "/key") != api::kPoolLabel ||
+        textAt(requirement, "/operator") != "In") {
       continue;
     }
     std::set<std::string> values;
@@ -223,7 +223,7 @@ void checkNodeAffinity(const Subject& subject, std::vector<std::string>& violati
               inQuotes(holder.tenant) + " (lease " + inQuotes(holder.lease) + ")";
   }
   violations.push_back(subject.description + " requires node affinity " +
-                       std::string(placement::kPoolLabel) +
+                       std::string(api::kPoolLabel) +
                        " In pools that are all leased to other tenants: " + leased + "; " +
                        subject.onlyOwn("select"));
 }

@@ -20,22 +20,15 @@ using kube::AdmissionResponse;
 
 namespace {
 
-const json::json_pointer kName("/metadata/name");
-const json::json_pointer kPool("/spec/pool");
-const json::json_pointer kTenant("/spec/tenant");
-const json::json_pointer kSupersedes("/spec/supersedes");
-const json::json_pointer kNamespaces("/spec/namespaces");
-const json::json_pointer kPhase("/status/phase");
-const json::json_pointer kUid("/metadata/uid");
-
 constexpr std::size_t kNamesListed = 10;
 
 // `"a", "b"`: the names a lister holds, to say what would have been valid.
-std::string knownNames(const JsonLister& lister) {
+template <class Object>
+std::string knownNames(const kube::Lister<Object>& lister) {
   std::string names;
   std::size_t listed = 0;
-  const std::vector<JsonLister::Ptr> entries = sortedEntries(lister);
-  for (const JsonLister::Ptr& entry : entries) {
+  const auto entries = sortedEntries(lister);
+  for (const auto& entry : entries) {
     if (listed++ == kNamesListed) {
       return names + ", and " + std::to_string(entries.size() - kNamesListed) + " more";
     }
@@ -44,35 +37,32 @@ std::string knownNames(const JsonLister& lister) {
   return names.empty() ? "none exists yet" : names;
 }
 
-std::string phaseOf(const json& lease) {
-  const std::string phase = stringAt(lease, kPhase);
-  return phase.empty() ? "Pending" : phase;
+std::string describeLease(const api::PoolLease& lease) {
+  return "lease " + inQuotes(lease.metadata.name) + " (tenant " + inQuotes(lease.spec.tenant) +
+         ", phase " + phaseOf(lease) + ")";
 }
 
-std::string describeLease(const json& lease) {
-  return "lease " + inQuotes(stringAt(lease, kName)) + " (tenant " +
-         inQuotes(stringAt(lease, kTenant)) + ", phase " + phaseOf(lease) + ")";
-}
-
-const json* find(const std::vector<json>& leases, const std::string& name) {
+const api::PoolLease* find(const std::vector<api::PoolLease>& leases, const std::string& name) {
   auto it = std::find_if(leases.begin(), leases.end(),
-                         [&](const json& lease) { return stringAt(lease, kName) == name; });
+                         [&](const api::PoolLease& lease) { return lease.metadata.name == name; });
   return it == leases.end() ? nullptr : &*it;
 }
 
 // The live lease holding the pool's claim, or the first live one when none does yet.
-const json& holding(const std::vector<json>& live, const json& pool) {
-  const json* holder = find(live, stringAt(pool, json::json_pointer("/status/lease/name")));
+const api::PoolLease& holding(const std::vector<api::PoolLease>& live, const api::GpuPool& pool) {
+  const api::PoolLease* holder =
+      find(live, pool.status.lease ? pool.status.lease->name : std::string());
   return holder ? *holder : live.front();
 }
 
 // The live lease on the pool that no other live lease supersedes yet, following the
 // handover chain from the one holding the pool: the one a new lease must supersede.
-const json& newestLive(const std::vector<json>& live, const json& pool) {
-  const json* current = &holding(live, pool);
+const api::PoolLease& newestLive(const std::vector<api::PoolLease>& live,
+                                 const api::GpuPool& pool) {
+  const api::PoolLease* current = &holding(live, pool);
   for (std::size_t hops = 0; hops < live.size(); ++hops) {
-    auto successor = std::find_if(live.begin(), live.end(), [&](const json& lease) {
-      return stringAt(lease, kSupersedes) == stringAt(*current, kName);
+    auto successor = std::find_if(live.begin(), live.end(), [&](const api::PoolLease& lease) {
+      return lease.spec.supersedes == current->metadata.name;
     });
     if (successor == live.end()) {
       break;
@@ -84,30 +74,30 @@ const json& newestLive(const std::vector<json>& live, const json& pool) {
 
 // PoolLease, on CREATE: pool and tenant exist; exclusivity (DESIGN.md rule 1) unless
 // this is a handover of the pool's newest live lease.
-AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease) {
-  const std::string name = stringAt(lease, kName);
-  const std::string poolName = stringAt(lease, kPool);
-  const std::string supersedes = stringAt(lease, kSupersedes);
-  const std::optional<json> pool = lookup(caches, caches.pools, api::gpuPools(), "", poolName);
+AdmissionResponse validateLease(const AdmissionCaches& caches, const api::PoolLease& lease) {
+  const std::string& name = lease.metadata.name;
+  const std::string& poolName = lease.spec.pool;
+  const std::string& supersedes = lease.spec.supersedes;
+  const std::optional<api::GpuPool> pool = lookup(caches, caches.pools, "", poolName);
   if (!pool) {
     return AdmissionResponse::deny("spec.pool: GPUPool " + inQuotes(poolName) +
                                    " does not exist; a lease names an existing pool (GPUPools: " +
                                    knownNames(caches.pools) + ")");
   }
-  const std::string tenant = stringAt(lease, kTenant);
-  if (!lookup(caches, caches.tenants, api::tenants(), "", tenant)) {
+  const std::string& tenant = lease.spec.tenant;
+  if (!lookup(caches, caches.tenants, "", tenant)) {
     return AdmissionResponse::deny(
         "spec.tenant: Tenant " + inQuotes(tenant) +
         " does not exist; create it first (Tenants: " + knownNames(caches.tenants) + ")");
   }
-  std::vector<json> live;  // the other live leases on this pool
-  for (const JsonLister::Ptr& other : sortedEntries(caches.leases)) {
-    if (stringAt(other->value, kPool) == poolName && other->meta.name != name &&
-        isLiveLease(other->value, *pool)) {
+  std::vector<api::PoolLease> live;  // the other live leases on this pool
+  for (const auto& other : sortedEntries(caches.leases)) {
+    if (other->value.spec.pool == poolName && other->meta.name != name &&
+        isLiveLease(other->value, &*pool)) {
       live.push_back(other->value);
     }
   }
-  const std::string handOver = live.empty() ? "" : stringAt(newestLive(live, *pool), kName);
+  const std::string handOver = live.empty() ? "" : newestLive(live, *pool).metadata.name;
   if (supersedes.empty()) {
     if (live.empty()) {
       return AdmissionResponse::allow();
@@ -118,8 +108,7 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease
         "; a pool is leased to one tenant at a time: set spec.supersedes: " + handOver +
         " to hand it over");
   }
-  const std::optional<json> previous =
-      lookup(caches, caches.leases, api::poolLeases(), "", supersedes);
+  const std::optional<api::PoolLease> previous = lookup(caches, caches.leases, "", supersedes);
   if (!previous) {
     return AdmissionResponse::deny(
         "spec.supersedes: PoolLease " + inQuotes(supersedes) +
@@ -127,13 +116,13 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const json& lease
         (live.empty() ? " (none is live: leave spec.supersedes out)"
                       : " (set spec.supersedes: " + handOver + ")"));
   }
-  if (const std::string previousPool = stringAt(*previous, kPool); previousPool != poolName) {
+  if (const std::string& previousPool = previous->spec.pool; previousPool != poolName) {
     return AdmissionResponse::deny(
         "spec.supersedes: lease " + inQuotes(supersedes) + " is on pool " + inQuotes(previousPool) +
         ", not " + inQuotes(poolName) + "; a handover replaces a lease on the same pool");
   }
-  for (const json& other : live) {
-    if (stringAt(other, kSupersedes) == supersedes) {
+  for (const api::PoolLease& other : live) {
+    if (other.spec.supersedes == supersedes) {
       return AdmissionResponse::deny("spec.supersedes: lease " + inQuotes(supersedes) +
                                      " is already superseded by " + describeLease(other) +
                                      "; one handover at a time: set spec.supersedes: " + handOver +
@@ -165,14 +154,8 @@ AdmissionResponse validatePlacement(const AdmissionCaches& caches,
       ")");
 }
 
-std::set<std::string> namespacesOf(const json& tenant) {
-  std::set<std::string> namespaces;
-  for (const json& ns : tenant.value(kNamespaces, json::array())) {
-    if (ns.is_string()) {
-      namespaces.insert(ns.get<std::string>());
-    }
-  }
-  return namespaces;
+std::set<std::string> namespacesOf(const api::Tenant& tenant) {
+  return {tenant.spec.namespaces.begin(), tenant.spec.namespaces.end()};
 }
 
 // Tenant: each namespace it adds belongs to no other Tenant. Namespaces it already
@@ -180,11 +163,13 @@ std::set<std::string> namespacesOf(const json& tenant) {
 // block unrelated edits (including the one that resolves it).
 AdmissionResponse validateTenant(const AdmissionCaches& caches,
                                  const kube::AdmissionRequest& request) {
-  const std::string name = stringAt(request.object, kName);
+  const api::Tenant tenant = admission::decodeWhole<api::Tenant>(request.object);
+  const std::string& name = tenant.metadata.name;
   const std::set<std::string> before =
-      request.oldObject.is_object() ? namespacesOf(request.oldObject) : std::set<std::string>{};
+      request.oldObject.is_object() ? namespacesOf(api::decode<api::Tenant>(request.oldObject))
+                                    : std::set<std::string>{};
   std::string clashes;
-  for (const std::string& ns : namespacesOf(request.object)) {
+  for (const std::string& ns : namespacesOf(tenant)) {
     if (before.contains(ns)) {
       continue;
     }
@@ -204,20 +189,18 @@ AdmissionResponse validateTenant(const AdmissionCaches& caches,
 // GPUPool, on DELETE: not while a lease holds it. Deleting the pool would strand
 // its nodes labelled and tainted for the tenant (the lease's finalizer releases them
 // only while the pool exists), so the lease goes first.
-AdmissionResponse validatePoolDeletion(const AdmissionCaches& caches, const json& pool) {
+AdmissionResponse validatePoolDeletion(const AdmissionCaches& caches, const api::GpuPool& pool) {
   const std::optional<Claim> claim = claimOf(pool);
   if (!claim) {
     return AdmissionResponse::allow();
   }
-  const std::optional<json> holder =
-      lookup(caches, caches.leases, api::poolLeases(), "", claim->lease);
-  if (!holder || (!claim->uid.empty() && stringAt(*holder, kUid) != claim->uid) ||
+  const std::optional<api::PoolLease> holder = lookup(caches, caches.leases, "", claim->lease);
+  if (!holder || (!claim->uid.empty() && holder->metadata.uid != claim->uid) ||
       phaseOf(*holder) == "Released") {
     return AdmissionResponse::allow();  // a stale claim: nothing holds the nodes
   }
-  const std::string name = stringAt(pool, kName);
   return AdmissionResponse::deny(
-      "GPUPool " + inQuotes(name) + " is held by " + describeLease(*holder) +
+      "GPUPool " + inQuotes(pool.metadata.name) + " is held by " + describeLease(*holder) +
       ", whose nodes are labelled and tainted for its tenant; delete lease " +
       inQuotes(claim->lease) +
       " first (its finalizer cordons, drains and releases the nodes), then the pool");
@@ -227,12 +210,13 @@ AdmissionResponse validatePoolDeletion(const AdmissionCaches& caches, const json
 
 AdmissionResponse validateLandlordObject(const AdmissionCaches& caches,
                                          const kube::AdmissionRequest& request) {
-  if (request.kind.group != "landlord.dev") {
+  if (request.kind.group != api::kGroup) {
     return AdmissionResponse::allow();
   }
-  if (request.operation == "DELETE" && request.kind.kind == "GPUPool" &&
+  if (request.operation == "DELETE" && request.kind.kind == api::GpuPool::kKind &&
       request.oldObject.is_object()) {
-    return validatePoolDeletion(caches, request.oldObject);
+    // Read as it decodes: a deletion is never refused for a field that does not.
+    return validatePoolDeletion(caches, api::decode<api::GpuPool>(request.oldObject));
   }
   const bool createOrUpdate = request.operation == "CREATE" || request.operation == "UPDATE";
   if (!createOrUpdate) {
@@ -242,21 +226,22 @@ AdmissionResponse validateLandlordObject(const AdmissionCaches& caches,
     return admission::malformedObject(request);
   }
   // Deleting an object only moves its finalizers; refusing that would wedge it.
-  if (request.object.contains(json::json_pointer("/metadata/deletionTimestamp"))) {
+  if (api::decodeMetadata(request.object).deleting()) {
     return AdmissionResponse::allow();
   }
   const std::string& kind = request.kind.kind;
-  if (kind == "PoolLease") {
+  if (kind == api::PoolLease::kKind) {
     // spec.pool, spec.tenant and spec.supersedes are immutable (CRD rules): checked
     // once, at creation; an update re-checking them could refuse the controller's
     // own writes on a lease whose pool was deleted since.
-    return request.operation == "CREATE" ? validateLease(caches, request.object)
-                                         : AdmissionResponse::allow();
+    return request.operation == "CREATE"
+               ? validateLease(caches, admission::decodeWhole<api::PoolLease>(request.object))
+               : AdmissionResponse::allow();
   }
-  if (kind == "Placement") {
+  if (kind == api::Placement::kKind) {
     return validatePlacement(caches, request);
   }
-  if (kind == "Tenant") {
+  if (kind == api::Tenant::kKind) {
     return validateTenant(caches, request);
   }
   return AdmissionResponse::allow();

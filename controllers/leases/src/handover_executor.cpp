@@ -1,14 +1,9 @@
+// A handover step carried out: the pool observed for the planner, drain settings, evictions.
 #include "landlord/controllers/leases/handover_executor.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <map>
-#include <mutex>
-#include <thread>
 
-#include "landlord/controllers/nodes/node_writer.h"
-#include "landlord/placement/labels.h"
+#include "landlord/api/v1alpha1/names.h"
 
 namespace landlord::controllers {
 
@@ -32,7 +27,7 @@ placement::HandoverInput observeHandover(const std::string& pool,
     placement::ObservedNode observed;
     observed.name = node->meta.name;
     for (const auto& [key, value] : node->value.labels) {
-      if (key.starts_with("landlord.dev/")) {
+      if (key.starts_with(api::kLabelPrefix)) {
         observed.labels.emplace(key, value);
       }
     }
@@ -54,60 +49,12 @@ placement::HandoverInput observeHandover(const std::string& pool,
   return input;
 }
 
-NodeStepOutcome applyNodeStep(kube::Client& client, const std::vector<NodePtr>& members,
-                              const placement::HandoverStep& step, int parallelism) {
-  std::map<std::string_view, const NodePtr*> byName;
-  for (const NodePtr& node : members) {
-    byName.emplace(node->meta.name, &node);
-  }
-  std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> patched{0};
-  std::atomic<std::size_t> retryLater{0};
-  std::mutex failureMutex;
-  std::exception_ptr failure;  // guarded by failureMutex: the first other error
-  // Each worker takes the next change until none is left; the client is thread-safe.
-  auto work = [&] {
-    for (std::size_t i = next++; i < step.nodeChanges.size(); i = next++) {
-      const placement::NodeChange& change = step.nodeChanges[i];
-      auto it = byName.find(change.node);
-      if (it == byName.end()) {
-        continue;  // left the pool since it was observed
-      }
-      try {
-        patched += applyNodeChange(client, **it->second, change) ? 1 : 0;
-      } catch (const kube::ConflictError&) {
-        ++retryLater;  // the cache was stale; the next pass sees the node as it is
-      } catch (const kube::NotFoundError&) {
-        // The node is gone: nothing to change on it.
-      } catch (...) {
-        std::lock_guard lock(failureMutex);
-        failure = failure ? failure : std::current_exception();
-        return;
-      }
-    }
-  };
-  {
-    std::vector<std::jthread> workers;
-    for (int i = 1; i < parallelism; ++i) {
-      workers.emplace_back(work);
-    }
-    work();
-  }  // joins the workers
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
-  return NodeStepOutcome{patched.load(), retryLater.load()};
-}
-
-DrainSettings drainSettingsOf(const json& lease) {
+DrainSettings drainSettingsOf(const api::PoolLease& lease) {
+  const api::DrainSpec& drain = lease.spec.drain;
   DrainSettings settings;
-  const json drain = lease.value(json::json_pointer("/spec/drain"), json::object());
-  settings.timeoutSeconds = drain.value("timeoutSeconds", std::int64_t{600});
-  settings.policy =
-      drain.value("policy", "Fail") == "Force" ? DrainPolicy::Force : DrainPolicy::Fail;
-  if (drain.contains("podGracePeriodSeconds")) {
-    settings.podGracePeriodSeconds = drain["podGracePeriodSeconds"].get<std::int64_t>();
-  }
+  settings.timeoutSeconds = drain.timeoutSeconds.value_or(600);
+  settings.policy = drain.policy == "Force" ? DrainPolicy::Force : DrainPolicy::Fail;
+  settings.podGracePeriodSeconds = drain.podGracePeriodSeconds;
   return settings;
 }
 

@@ -1,71 +1,62 @@
+// The pool claim (GPUPool status.lease): read, written, handed on and dropped optimistically.
 #include "landlord/controllers/leases/pool_claim.h"
+
+#include "landlord/api/v1alpha1/client.h"
 
 namespace landlord::controllers {
 
-namespace {
-
-json updateStatus(kube::Client& client, const json& pool) {
-  return client.update(api::gpuPools(), pool, statusUpdate());
-}
-
-}  // namespace
-
-std::optional<Claim> claimOf(const json& pool) {
-  const json::json_pointer pointer("/status/lease");
-  if (!pool.contains(pointer) || !pool[pointer].is_object()) {
+std::optional<Claim> claimOf(const api::GpuPool& pool) {
+  if (!pool.status.lease) {
     return std::nullopt;
   }
-  const json& lease = pool[pointer];
-  return Claim{lease.value("name", ""), lease.value("uid", ""), lease.value("tenant", ""),
-               lease.value("purpose", ""), lease.value("claimGeneration", std::int64_t{0})};
+  const api::PoolClaim& lease = *pool.status.lease;
+  return Claim{lease.name, lease.uid, lease.tenant, lease.purpose, lease.claimGeneration};
 }
 
-bool holds(const json& pool, const json& lease) {
+bool holds(const api::GpuPool& pool, const api::PoolLease& lease) {
   std::optional<Claim> claim = claimOf(pool);
-  return claim && claim->lease == stringAt(lease, json::json_pointer("/metadata/name")) &&
-         claim->uid == stringAt(lease, json::json_pointer("/metadata/uid"));
+  return claim && claim->lease == lease.metadata.name && claim->uid == lease.metadata.uid;
 }
 
-json writeClaim(kube::Client& client, json pool, const json& lease, const std::string& now) {
-  json& status = pool["status"];
-  if (!status.is_object()) {
-    status = json::object();
-  }
-  const std::int64_t generation = status.value("leaseGeneration", std::int64_t{0}) + 1;
-  status["leaseGeneration"] = generation;
-  status["lease"] = {{"name", stringAt(lease, json::json_pointer("/metadata/name"))},
-                     {"uid", stringAt(lease, json::json_pointer("/metadata/uid"))},
-                     {"tenant", stringAt(lease, json::json_pointer("/spec/tenant"))},
-                     {"purpose", stringAt(lease, json::json_pointer("/spec/purpose"))},
-                     {"claimGeneration", generation},
-                     {"claimedAt", now}};
-  status["phase"] = status.contains("handover") ? "HandingOver" : "Leased";
-  return updateStatus(client, pool);
+api::GpuPool writeClaim(kube::Client& client, const api::GpuPool& pool, const api::PoolLease& lease,
+                        const std::string& now) {
+  api::GpuPoolStatus status = pool.status;
+  const std::int64_t generation = status.leaseGeneration.value_or(0) + 1;
+  status.leaseGeneration = generation;
+  status.lease = api::PoolClaim{.name = lease.metadata.name,
+                                .uid = lease.metadata.uid,
+                                .tenant = lease.spec.tenant,
+                                .purpose = lease.spec.purpose,
+                                .claimGeneration = generation,
+                                .claimedAt = now};
+  status.phase = status.handover ? "HandingOver" : "Leased";
+  return api::writeStatus(client, pool, status);
 }
 
-json dropClaim(kube::Client& client, json pool) {
-  pool["status"].erase("lease");
-  pool["status"].erase("handover");
-  pool["status"]["phase"] = "Available";
-  return updateStatus(client, pool);
+api::GpuPool dropClaim(kube::Client& client, const api::GpuPool& pool) {
+  api::GpuPoolStatus status = pool.status;
+  status.lease.reset();
+  status.handover.reset();
+  status.phase = "Available";
+  return api::writeStatus(client, pool, status);
 }
 
-json writeHandoverRecord(kube::Client& client, json pool, const json& record) {
-  json& status = pool["status"];
-  const json current = status.value("handover", json());
-  if (current == record) {
+api::GpuPool writeHandoverRecord(kube::Client& client, const api::GpuPool& pool,
+                                 const std::optional<api::HandoverRecord>& record) {
+  if (pool.status.handover == record) {
     return pool;
   }
-  if (record.is_null()) {
-    status.erase("handover");
-    if (status.contains("lease")) {
-      status["phase"] = "Leased";
+  api::GpuPoolStatus status = pool.status;
+  if (!record) {
+    status.handover.reset();
+    if (status.lease) {
+      status.phase = "Leased";
     }
   } else {
-    status["handover"] = record;
-    status["phase"] = "HandingOver";
+    status.handover = record;
+    status.phase = "HandingOver";
   }
-  return updateStatus(client, pool);
+  return api::writeStatus(client, pool, status);
 }
 
 }  // namespace landlord::controllers

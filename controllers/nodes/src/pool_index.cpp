@@ -1,17 +1,15 @@
+// The PoolIndex: every pool's membership and status summary, kept current per node and pool event.
 #include "landlord/controllers/nodes/pool_index.h"
 
 #include <algorithm>
 #include <stdexcept>
 
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/nodes/selector.h"
-#include "landlord/placement/labels.h"
 
 namespace landlord::controllers {
 
 namespace {
-
-const json::json_pointer kSelector("/spec/nodeSelector");
-const json::json_pointer kDeletion("/metadata/deletionTimestamp");
 
 placement::NodeFacts factsOf(const kube::Cached<NodeInfo>& node) {
   return placement::NodeFacts{node.meta.name, node.value.product, node.value.gpus, node.value.ready,
@@ -74,7 +72,7 @@ PoolIndex::Relation PoolIndex::relate(const NodeInfo& node) const {
       relation.conflictingIn.emplace_back(pool, std::move(others));
     }
   }
-  const auto labelled = labelOf(node, placement::kPoolLabel);
+  const auto labelled = labelOf(node, api::kPoolLabel);
   // An empty value names no pool: no GPUPool, and so no reconcile, has that name.
   if (!labelled || labelled->empty()) {
     return relation;
@@ -89,13 +87,13 @@ PoolIndex::Relation PoolIndex::relate(const NodeInfo& node) const {
 }
 
 bool PoolIndex::labelledAsMember(const NodeInfo& node, const std::string& pool) const {
-  if (labelOf(node, placement::kPoolLabel) != pool) {
+  if (labelOf(node, api::kPoolLabel) != pool) {
     return false;
   }
   const auto model = catalog_.findProduct(node.product);
   const std::optional<std::string> wanted =
       model ? std::optional<std::string>(catalog_.model(*model).name) : std::nullopt;
-  return labelOf(node, placement::kGpuModelLabel) == wanted;
+  return labelOf(node, api::kGpuModelLabel) == wanted;
 }
 
 void PoolIndex::attach(const std::string& name, NodeEntry& entry) {
@@ -252,10 +250,10 @@ std::vector<std::string> PoolIndex::removeNode(const std::string& name) {
   return {changed.begin(), changed.end()};
 }
 
-void PoolIndex::upsertPool(const json& object) {
-  const std::string name = stringAt(object, json::json_pointer("/metadata/name"));
-  json selector = object.value(kSelector, json::object());
-  const bool deleting = object.contains(kDeletion);
+void PoolIndex::upsertPool(const api::GpuPool& object) {
+  const std::string& name = object.metadata.name;
+  api::LabelSelector selector = object.spec.nodeSelector;
+  const bool deleting = object.metadata.deleting();
   std::lock_guard lock(mutex_);
   auto it = pools_.find(name);
   if (it != pools_.end() && it->second.selector == selector && it->second.deleting == deleting) {
@@ -349,7 +347,8 @@ std::vector<std::string> PoolIndex::orphanLabelledPools() const {
   return out;
 }
 
-void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Informer<json>& pools,
+void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes,
+                   kube::Informer<api::GpuPool>& pools,
                    std::function<void(const std::string& pool)> poolChanged) {
   auto report = [poolChanged](const std::vector<std::string>& changed) {
     if (poolChanged) {
@@ -369,12 +368,12 @@ void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Info
       [&index, report](const kube::Cached<NodeInfo>& node) {
         report(index.removeNode(node.meta.name));
       }});
-  pools.addHandlers(kube::EventHandlers<json>{
-      [&index](const kube::Cached<json>& pool) { index.upsertPool(pool.value); },
-      [&index](const kube::Cached<json>&, const kube::Cached<json>& updated) {
+  pools.addHandlers(kube::EventHandlers<api::GpuPool>{
+      [&index](const kube::Cached<api::GpuPool>& pool) { index.upsertPool(pool.value); },
+      [&index](const kube::Cached<api::GpuPool>&, const kube::Cached<api::GpuPool>& updated) {
         index.upsertPool(updated.value);
       },
-      [&index](const kube::Cached<json>& pool) { index.removePool(pool.meta.name); }});
+      [&index](const kube::Cached<api::GpuPool>& pool) { index.removePool(pool.meta.name); }});
 }
 
 }  // namespace landlord::controllers

@@ -1,35 +1,34 @@
+// Pool membership by a full walk: selected by the pool's nodeSelector and by no other pool.
 #include "landlord/controllers/nodes/pool_membership.h"
 
 #include <algorithm>
 #include <set>
 
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/nodes/selector.h"
-#include "landlord/placement/labels.h"
 
 namespace landlord::controllers {
 
-PoolMembership computeMembership(const std::string& pool, const std::vector<json>& pools,
+PoolMembership computeMembership(const std::string& pool, const std::vector<api::GpuPool>& pools,
                                  const std::vector<NodePtr>& nodes) {
-  const json* own = nullptr;
-  for (const json& candidate : pools) {
-    if (stringAt(candidate, json::json_pointer("/metadata/name")) == pool) {
+  const api::GpuPool* own = nullptr;
+  for (const api::GpuPool& candidate : pools) {
+    if (candidate.metadata.name == pool) {
       own = &candidate;
     }
   }
   PoolMembership membership;
   std::set<std::string> otherPools;
-  const json noSelector = json::object();
-  const json& selector =
-      own ? own->value(json::json_pointer("/spec/nodeSelector"), noSelector) : noSelector;
+  const api::LabelSelector noSelector;
+  const api::LabelSelector& selector = own ? own->spec.nodeSelector : noSelector;
   for (const NodePtr& node : nodes) {
     const bool selected = selectorMatches(selector, node->value.labels);
     std::vector<std::string> others;
     if (selected) {
-      for (const json& other : pools) {
-        const std::string name = stringAt(other, json::json_pointer("/metadata/name"));
-        if (name != pool && !other.contains(json::json_pointer("/metadata/deletionTimestamp")) &&
-            selectorMatches(other.value(json::json_pointer("/spec/nodeSelector"), noSelector),
-                            node->value.labels)) {
+      for (const api::GpuPool& other : pools) {
+        const std::string& name = other.metadata.name;
+        if (name != pool && !other.metadata.deleting() &&
+            selectorMatches(other.spec.nodeSelector, node->value.labels)) {
           others.push_back(name);
         }
       }
@@ -42,7 +41,7 @@ PoolMembership computeMembership(const std::string& pool, const std::vector<json
       membership.conflicting.push_back(node);
       otherPools.insert(others.begin(), others.end());
     }
-    auto label = node->value.labels.find(std::string(placement::kPoolLabel));
+    auto label = node->value.labels.find(std::string(api::kPoolLabel));
     if (label != node->value.labels.end() && label->second == pool) {
       membership.staleLabelled.push_back(node);
     }

@@ -1,3 +1,4 @@
+// Label selector matching: matchLabels and matchExpressions, ANDed; empty matches nothing.
 #include "landlord/controllers/nodes/selector.h"
 
 #include <algorithm>
@@ -6,15 +7,13 @@ namespace landlord::controllers {
 
 namespace {
 
-bool expressionMatches(const json& expression, const std::map<std::string, std::string>& labels) {
-  const std::string key = expression.value("key", "");
-  const std::string op = expression.value("operator", "");
-  const json values = expression.value("values", json::array());
-  const auto label = labels.find(key);
+bool expressionMatches(const api::LabelSelectorRequirement& expression,
+                       const std::map<std::string, std::string>& labels) {
+  const std::string& op = expression.operator_;
+  const auto label = labels.find(expression.key);
   const bool present = label != labels.end();
-  const bool listed = present && std::any_of(values.begin(), values.end(), [&](const json& v) {
-                        return v.is_string() && v.get<std::string>() == label->second;
-                      });
+  const bool listed = present && std::find(expression.values.begin(), expression.values.end(),
+                                           label->second) != expression.values.end();
   if (op == "In") {
     return listed;
   }
@@ -32,23 +31,20 @@ bool expressionMatches(const json& expression, const std::map<std::string, std::
 
 }  // namespace
 
-bool selectorMatches(const json& selector, const std::map<std::string, std::string>& labels) {
-  if (!selector.is_object()) {
+bool selectorMatches(const api::LabelSelector& selector,
+                     const std::map<std::string, std::string>& labels) {
+  if (selector.empty()) {
     return false;
   }
-  const json matchLabels = selector.value("matchLabels", json::object());
-  const json expressions = selector.value("matchExpressions", json::array());
-  if (matchLabels.empty() && expressions.empty()) {
-    return false;
-  }
-  for (const auto& [key, value] : matchLabels.items()) {
+  for (const auto& [key, value] : selector.matchLabels) {
     auto it = labels.find(key);
-    if (it == labels.end() || !value.is_string() || it->second != value.get<std::string>()) {
+    if (it == labels.end() || it->second != value) {
       return false;
     }
   }
-  return std::all_of(expressions.begin(), expressions.end(),
-                     [&](const json& e) { return expressionMatches(e, labels); });
+  return std::all_of(
+      selector.matchExpressions.begin(), selector.matchExpressions.end(),
+      [&](const api::LabelSelectorRequirement& e) { return expressionMatches(e, labels); });
 }
 
 }  // namespace landlord::controllers

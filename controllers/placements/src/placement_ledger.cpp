@@ -1,3 +1,5 @@
+// A tenant's capacity for the placement engine: its Active leases' pools, less its Bound
+// placements.
 #include "landlord/controllers/placements/placement_ledger.h"
 
 #include <algorithm>
@@ -8,86 +10,77 @@ namespace landlord::controllers {
 
 namespace placement = landlord::placement;
 
-json tenantOwning(const std::vector<json>& tenants, const std::string& ns) {
-  for (const json& tenant : tenants) {
-    for (const json& owned : tenant.value(json::json_pointer("/spec/namespaces"), json::array())) {
-      if (owned == ns) {
-        return tenant;
-      }
+const api::Tenant* tenantOwning(const std::vector<api::Tenant>& tenants, const std::string& ns) {
+  for (const api::Tenant& tenant : tenants) {
+    if (api::listsNamespace(tenant, ns)) {
+      return &tenant;
     }
   }
   return nullptr;
 }
 
-placement::TenantProfile profileOf(const json& tenant) {
-  return placement::TenantProfile{
-      stringAt(tenant, json::json_pointer("/metadata/name")),
-      tenant.value(json::json_pointer("/spec/qualifiedArchitectures"), std::vector<std::string>{})};
+placement::TenantProfile profileOf(const api::Tenant& tenant) {
+  return placement::TenantProfile{tenant.metadata.name, tenant.spec.qualifiedArchitectures};
 }
 
 std::vector<placement::LeasedPool> leasedPoolsOf(const std::string& tenant,
-                                                 const std::vector<json>& leases,
-                                                 const std::vector<json>& pools,
+                                                 const std::vector<api::PoolLease>& leases,
+                                                 const std::vector<api::GpuPool>& pools,
                                                  const placement::Catalog& catalog) {
   std::vector<placement::LeasedPool> out;
-  for (const json& lease : leases) {
-    if (stringAt(lease, json::json_pointer("/spec/tenant")) != tenant ||
-        stringAt(lease, json::json_pointer("/status/phase")) != "Active") {
+  for (const api::PoolLease& lease : leases) {
+    if (lease.spec.tenant != tenant || lease.status.phase != "Active") {
       continue;
     }
-    const std::string poolName = stringAt(lease, json::json_pointer("/spec/pool"));
-    auto pool = std::find_if(pools.begin(), pools.end(), [&](const json& p) {
-      return stringAt(p, json::json_pointer("/metadata/name")) == poolName;
-    });
+    const std::string& poolName = lease.spec.pool;
+    auto pool = std::find_if(pools.begin(), pools.end(),
+                             [&](const api::GpuPool& p) { return p.metadata.name == poolName; });
     if (pool == pools.end()) {
       continue;
     }
     placement::LeasedPool leased;
     leased.pool = poolName;
-    leased.lease = stringAt(lease, json::json_pointer("/metadata/name"));
+    leased.lease = lease.metadata.name;
     leased.tenant = tenant;
     leased.purpose =
-        placement::parseLeasePurpose(stringAt(lease, json::json_pointer("/spec/purpose")))
-            .value_or(placement::LeasePurpose::Any);
-    leased.homogeneous = pool->value(json::json_pointer("/status/homogeneous"), false);
-    const std::string negotiated = stringAt(lease, json::json_pointer("/spec/ratePerGPUHour"));
-    for (const json& share :
-         pool->value(json::json_pointer("/status/composition"), json::array())) {
-      const auto model = catalog.findModel(share.value("model", ""));
+        placement::parseLeasePurpose(lease.spec.purpose).value_or(placement::LeasePurpose::Any);
+    leased.homogeneous = pool->status.homogeneous.value_or(false);
+    const std::string& negotiated = lease.spec.ratePerGPUHour;
+    for (const api::ModelComposition& share :
+         pool->status.composition.value_or(std::vector<api::ModelComposition>{})) {
+      const auto model = catalog.findModel(share.model);
       if (!model) {
         continue;
       }
-      const std::string rate = negotiated.empty() ? share.value("ratePerGPUHour", "0") : negotiated;
-      leased.models.push_back(placement::ModelCapacity{*model, share.value("gpus", std::int64_t{0}),
-                                                       0, placement::Money::parse(rate)});
+      const std::string& listed = share.ratePerGPUHour.empty() ? "0" : share.ratePerGPUHour;
+      const std::string& rate = negotiated.empty() ? listed : negotiated;
+      leased.models.push_back(
+          placement::ModelCapacity{*model, share.gpus, 0, placement::Money::parse(rate)});
     }
     out.push_back(std::move(leased));
   }
   return out;
 }
 
-void reserveBound(placement::CapacityLedger& ledger, const std::vector<json>& placements,
+void reserveBound(placement::CapacityLedger& ledger, const std::vector<api::Placement>& placements,
                   const std::string& tenant, const std::string& except,
                   const placement::Catalog& catalog) {
-  std::vector<const json*> bound;
-  for (const json& p : placements) {
-    const std::string key = kube::objectKey(stringAt(p, json::json_pointer("/metadata/namespace")),
-                                            stringAt(p, json::json_pointer("/metadata/name")));
-    if (key != except && stringAt(p, json::json_pointer("/status/tenant")) == tenant &&
-        stringAt(p, json::json_pointer("/status/phase")) == "Bound") {
+  std::vector<const api::Placement*> bound;
+  for (const api::Placement& p : placements) {
+    if (p.metadata.key() != except && p.status.tenant == tenant && p.status.phase == "Bound") {
       bound.push_back(&p);
     }
   }
-  for (const json* p : bound) {
-    for (const json& entry : p->value(json::json_pointer("/status/pools"), json::array())) {
-      const placement::LeasedPool* pool = ledger.find(entry.value("name", ""));
+  for (const api::Placement* p : bound) {
+    for (const api::PoolBinding& entry : p->status.pools) {
+      const placement::LeasedPool* pool = ledger.find(entry.name);
       if (!pool) {
         continue;  // no longer the tenant's: the placement will be re-placed
       }
-      std::int64_t left = entry.value("gpus", std::int64_t{0});
+      std::int64_t left = entry.gpus;
       // Status records models per pool, not GPUs per model: spread in listed order.
-      for (const json& modelName : entry.value("models", json::array())) {
-        const auto model = catalog.findModel(modelName.get<std::string>());
+      for (const std::string& modelName : entry.models) {
+        const auto model = catalog.findModel(modelName);
         if (!model || left <= 0) {
           continue;
         }

@@ -1,8 +1,10 @@
+// The GPUPool controller: labels member nodes, takes back a deleted pool's labels, writes status.
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 
-#include "landlord/controllers/leases/handover_executor.h"
+#include "landlord/api/v1alpha1/client.h"
+#include "landlord/api/v1alpha1/names.h"
+#include "landlord/controllers/nodes/node_writer.h"
 #include "landlord/controllers/pools/pool_status.h"
-#include "landlord/placement/labels.h"
 
 namespace landlord::controllers {
 
@@ -18,19 +20,18 @@ placement::HandoverStep labelStep(const std::string& pool, const PoolLabelWork& 
   for (const NodePtr& node : work.members) {
     placement::NodeChange change;
     change.node = node->meta.name;
-    change.setLabels.emplace(placement::kPoolLabel, pool);
+    change.setLabels.emplace(api::kPoolLabel, pool);
     if (auto model = catalog.findProduct(node->value.product)) {
-      change.setLabels.emplace(placement::kGpuModelLabel, catalog.model(*model).name);
+      change.setLabels.emplace(api::kGpuModelLabel, catalog.model(*model).name);
     } else {
-      change.removeLabels.emplace_back(placement::kGpuModelLabel);
+      change.removeLabels.emplace_back(api::kGpuModelLabel);
     }
     step.nodeChanges.push_back(std::move(change));
   }
   for (const NodePtr& node : work.staleLabelled) {
     placement::NodeChange change;
     change.node = node->meta.name;
-    change.removeLabels = {std::string(placement::kPoolLabel),
-                           std::string(placement::kGpuModelLabel)};
+    change.removeLabels = {std::string(api::kPoolLabel), std::string(api::kGpuModelLabel)};
     step.nodeChanges.push_back(std::move(change));
   }
   return step;
@@ -73,30 +74,27 @@ kube::Result GpuPoolReconciler::reconcile(kube::ReconcileContext& context,
   if (!summary) {
     return kube::Result::success();
   }
-  json pool = cached->value;
+  const api::GpuPool& pool = cached->value;
   const std::size_t patched = labelNodes(request.name, deps_.poolIndex.labelWork(request.name));
   if (patched > 0) {
     context.log.info("labelled {} nodes of pool {}", patched, request.name);
   }
+  reportInvalid(deps_, pool, context.log);
 
   const PoolFigures figures = computePoolFigures(pool, *summary, deps_.catalog);
-  json status = buildPoolStatus(pool, *summary, figures, formatTime(deps_.now()));
+  const api::GpuPoolStatus status =
+      buildPoolStatus(pool, *summary, figures, formatTime(deps_.now()));
   if (deps_.metrics) {
     for (const auto& share : figures.metrics.models) {
       deps_.metrics->setPoolGpus(request.name, share.name, static_cast<double>(share.tally.gpus));
     }
-    const bool leased = status.contains("lease") && !status["lease"].is_null();
-    deps_.metrics->setPoolLeasedGpus(request.name,
-                                     leased ? static_cast<double>(figures.metrics.gpus) : 0.0);
+    deps_.metrics->setPoolLeasedGpus(
+        request.name, status.lease ? static_cast<double>(figures.metrics.gpus) : 0.0);
   }
-  if (status == pool.value("status", json::object())) {
-    return kube::Result::success();
-  }
-  pool["status"] = std::move(status);
   // Carries the resourceVersion the cache holds: a concurrent claim by the lease
   // controller (or a cache behind the server) makes this a ConflictError, retried
   // on fresh state; the claim fields are never overwritten from a stale read.
-  deps_.client.update(api::gpuPools(), pool, statusUpdate());
+  api::writeStatus(deps_.client, pool, status);
   return kube::Result::success();
 }
 

@@ -1,66 +1,74 @@
+// A GPUPool's status: the summary of its members, its figures, and the status fields they give.
 #include "landlord/controllers/pools/pool_status.h"
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/placement/pool_model.h"
 
 namespace landlord::controllers {
 
 namespace {
 
-placement::PricingOverrides parsePricing(const json& pool, const placement::Catalog& catalog,
+placement::PricingOverrides parsePricing(const api::GpuPool& pool,
+                                         const placement::Catalog& catalog,
                                          std::vector<std::string>& unknownModels) {
   placement::PricingOverrides overrides;
-  for (const json& entry : pool.value(json::json_pointer("/spec/pricing"), json::array())) {
-    const std::string model = entry.value("model", "");
-    if (!catalog.findModel(model)) {
-      unknownModels.push_back(model);
+  for (const api::ModelPrice& entry : pool.spec.pricing) {
+    if (!catalog.findModel(entry.model)) {
+      unknownModels.push_back(entry.model);
       continue;
     }
-    overrides.emplace(model, placement::Money::parse(entry.value("ratePerGPUHour", "0")));
+    overrides.emplace(entry.model, placement::Money::parse(
+                                       entry.ratePerGPUHour.empty() ? "0" : entry.ratePerGPUHour));
   }
   return overrides;
 }
 
-json compositionJson(const placement::PoolMetrics& metrics, const PoolSummary& summary) {
-  json out = json::array();
+std::vector<api::ModelComposition> composition(const placement::PoolMetrics& metrics,
+                                               const PoolSummary& summary) {
+  std::vector<api::ModelComposition> out;
   for (const placement::ModelShare& share : metrics.models) {
     const auto seen = summary.productsByModel.find(share.name);
-    out.push_back({{"model", share.name},
-                   {"architecture", share.architecture},
-                   {"products",
-                    seen == summary.productsByModel.end()
-                        ? json::array()
-                        : json(std::vector<std::string>(seen->second.begin(), seen->second.end()))},
-                   {"nodes", share.tally.nodes},
-                   {"gpus", share.tally.gpus},
-                   {"trainingH100Equivalents", share.trainingEq.plain()},
-                   {"inferenceH100Equivalents", share.inferenceEq.plain()},
-                   {"ratePerGPUHour", decimalText(share.ratePerGpuHour)}});
+    out.push_back(api::ModelComposition{
+        .model = share.name,
+        .architecture = share.architecture,
+        .products = seen == summary.productsByModel.end()
+                        ? std::vector<std::string>{}
+                        : std::vector<std::string>(seen->second.begin(), seen->second.end()),
+        .nodes = share.tally.nodes,
+        .gpus = share.tally.gpus,
+        .trainingH100Equivalents = share.trainingEq.plain(),
+        .inferenceH100Equivalents = share.inferenceEq.plain(),
+        .ratePerGPUHour = decimalText(share.ratePerGpuHour)});
   }
   return out;
 }
 
-json unknownProductsJson(const PoolSummary& summary) {
-  json out = json::array();
+std::vector<api::UnknownProduct> unknownProducts(const PoolSummary& summary) {
+  std::vector<api::UnknownProduct> out;
   for (const PoolSummary::UnknownProduct& unknown : summary.unknownProducts) {
-    out.push_back({{"product", unknown.product},
-                   {"nodes", unknown.nodes},
-                   {"gpus", unknown.gpus},
-                   {"exampleNodes", unknown.exampleNodes}});
+    out.push_back(
+        api::UnknownProduct{unknown.product, unknown.nodes, unknown.gpus, unknown.exampleNodes});
   }
   return out;
 }
 
-std::string phaseOf(const json& status) {
-  if (!status.contains("lease") || status["lease"].is_null()) {
+std::string phaseOf(const api::GpuPoolStatus& status) {
+  if (!status.lease) {
     return "Available";
   }
-  if (status.contains("handover") && !status["handover"].is_null()) {
+  if (status.handover) {
     return "HandingOver";
   }
   return "Leased";
+}
+
+// `["c2","c3"]`, as the messages have always listed names.
+std::string listed(const std::vector<std::string>& names) {
+  return nlohmann::json(names).dump();
 }
 
 }  // namespace
@@ -100,7 +108,7 @@ PoolSummary summarize(const PoolMembership& membership, const placement::Catalog
   return summary;
 }
 
-PoolFigures computePoolFigures(const json& pool, const PoolSummary& summary,
+PoolFigures computePoolFigures(const api::GpuPool& pool, const PoolSummary& summary,
                                const placement::Catalog& catalog) {
   PoolFigures figures;
   const placement::PricingOverrides pricing =
@@ -109,60 +117,60 @@ PoolFigures computePoolFigures(const json& pool, const PoolSummary& summary,
   return figures;
 }
 
-json buildPoolStatus(const json& pool, const PoolSummary& summary, const PoolFigures& figures,
-                     const std::string& now) {
+api::GpuPoolStatus buildPoolStatus(const api::GpuPool& pool, const PoolSummary& summary,
+                                   const PoolFigures& figures, const std::string& now) {
   const placement::PoolMetrics& m = figures.metrics;
-  const std::int64_t generation = generationOf(pool);
-  json status = pool.value("status", json::object());
-  status["observedGeneration"] = generation;
-  status["nodes"] = m.nodes;
-  status["gpus"] = m.gpus;
-  status["composition"] = compositionJson(m, summary);
-  status["h100Equivalents"] = {{"training", m.trainingEq.plain()},
-                               {"inference", m.inferenceEq.plain()}};
-  status["homogeneous"] = m.homogeneous;
-  status["mix"] = m.homogeneous ? "Homogeneous" : "Mixed";
-  status["architectures"] = m.architectures;
-  status["stragglerEfficiency"] = m.homogeneous ? "1" : m.stragglerEfficiency.format(4);
-  status["ratePerGPUHour"] = m.gpus > 0 ? m.weightedRatePerGpuHour(4) : "0";
-  status["hourlyListRate"] = decimalText(m.listHourly);
-  status["phase"] = phaseOf(status);
-  status["unknownProducts"] = unknownProductsJson(summary);
-  status["conflictingNodes"] = {{"count", summary.conflictingNodes},
-                                {"pools", summary.conflictingPools},
-                                {"exampleNodes", summary.conflictingExamples}};
+  const std::int64_t generation = pool.metadata.generation;
+  api::GpuPoolStatus status = pool.status;
+  status.observedGeneration = generation;
+  status.nodes = m.nodes;
+  status.gpus = m.gpus;
+  status.composition = composition(m, summary);
+  status.h100Equivalents = api::H100Equivalents{m.trainingEq.plain(), m.inferenceEq.plain()};
+  status.homogeneous = m.homogeneous;
+  status.mix = m.homogeneous ? "Homogeneous" : "Mixed";
+  status.architectures = m.architectures;
+  status.stragglerEfficiency = m.homogeneous ? "1" : m.stragglerEfficiency.format(4);
+  status.ratePerGPUHour = m.gpus > 0 ? m.weightedRatePerGpuHour(4) : "0";
+  status.hourlyListRate = decimalText(m.listHourly);
+  status.phase = phaseOf(status);
+  status.unknownProducts = unknownProducts(summary);
+  status.conflictingNodes = api::ConflictingNodes{
+      summary.conflictingNodes, summary.conflictingPools, summary.conflictingExamples};
 
   const bool conflicts = summary.conflictingNodes > 0;
-  setCondition(status,
-               conflicts ? Condition{"NodesConflict", "True", "NodesSelectedByOtherPools",
-                                     std::to_string(summary.conflictingNodes) +
-                                         " nodes are also selected by pool(s) " +
-                                         json(summary.conflictingPools).dump() +
-                                         "; they are counted in neither pool"}
-                         : Condition{"NodesConflict", "False", "NoConflicts",
-                                     "no node is selected by another pool"},
-               generation, now);
+  api::setCondition(
+      status.conditions,
+      conflicts ? api::Condition{api::kNodesConflictCondition, "True", "NodesSelectedByOtherPools",
+                                 std::to_string(summary.conflictingNodes) +
+                                     " nodes are also selected by pool(s) " +
+                                     listed(summary.conflictingPools) +
+                                     "; they are counted in neither pool"}
+                : api::Condition{api::kNodesConflictCondition, "False", "NoConflicts",
+                                 "no node is selected by another pool"},
+      generation, now);
   const bool unknown = m.unknownGpus > 0;
-  setCondition(status,
-               unknown ? Condition{"UnknownGPUProducts", "True", "ProductsNotInCatalog",
-                                   std::to_string(m.unknownGpus) +
-                                       " GPUs have a product the catalog does not know; see "
-                                       "status.unknownProducts (they are not counted)"}
-                       : Condition{"UnknownGPUProducts", "False", "AllProductsKnown",
-                                   "every GPU product is in the catalog"},
-               generation, now);
+  api::setCondition(
+      status.conditions,
+      unknown ? api::Condition{api::kUnknownGpuProductsCondition, "True", "ProductsNotInCatalog",
+                               std::to_string(m.unknownGpus) +
+                                   " GPUs have a product the catalog does not know; see "
+                                   "status.unknownProducts (they are not counted)"}
+              : api::Condition{api::kUnknownGpuProductsCondition, "False", "AllProductsKnown",
+                               "every GPU product is in the catalog"},
+      generation, now);
   if (!figures.unknownPricingModels.empty()) {
-    setCondition(status,
-                 Condition{"Ready", "False", "UnknownPricingModel",
-                           "spec.pricing names model(s) the catalog does not know: " +
-                               json(figures.unknownPricingModels).dump() + " (ignored)"},
-                 generation, now);
+    api::setCondition(status.conditions,
+                      api::Condition{api::kReadyCondition, "False", "UnknownPricingModel",
+                                     "spec.pricing names model(s) the catalog does not know: " +
+                                         listed(figures.unknownPricingModels) + " (ignored)"},
+                      generation, now);
   } else {
-    setCondition(status,
-                 Condition{"Ready", "True", "Observed",
-                           std::to_string(m.nodes) + " nodes, " + std::to_string(m.gpus) +
-                               " GPUs, " + (m.homogeneous ? "homogeneous" : "mixed")},
-                 generation, now);
+    api::setCondition(status.conditions,
+                      api::Condition{api::kReadyCondition, "True", "Observed",
+                                     std::to_string(m.nodes) + " nodes, " + std::to_string(m.gpus) +
+                                         " GPUs, " + (m.homogeneous ? "homogeneous" : "mixed")},
+                      generation, now);
   }
   return status;
 }

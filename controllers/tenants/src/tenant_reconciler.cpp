@@ -1,5 +1,8 @@
+// The Tenant controller: its leases, and over the Active ones its GPUs and spend.
 #include "landlord/controllers/tenants/tenant_reconciler.h"
 
+#include "landlord/api/v1alpha1/client.h"
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/pools/pool_status.h"
 #include "landlord/placement/money.h"
 
@@ -7,57 +10,51 @@ namespace landlord::controllers {
 
 namespace placement = landlord::placement;
 
-kube::Result TenantReconciler::reconcile(kube::ReconcileContext&, const kube::Request& request) {
-  json tenant;
+kube::Result TenantReconciler::reconcile(kube::ReconcileContext& context,
+                                         const kube::Request& request) {
+  api::Tenant tenant;
   try {
-    tenant = deps_.client.get(api::tenants(), "", request.name);
+    tenant = api::get<api::Tenant>(deps_.client, "", request.name);
   } catch (const kube::NotFoundError&) {
     return kube::Result::success();
   }
-  json leases = json::array();
+  reportInvalid(deps_, tenant, context.log);
+  std::vector<api::TenantLease> leases;
   std::int64_t active = 0;
   std::int64_t gpus = 0;
   placement::Money hourly;
-  for (const json& lease : kube::listAll(deps_.client, api::poolLeases(), "").items) {
-    if (stringAt(lease, json::json_pointer("/spec/tenant")) != request.name) {
+  for (const api::PoolLease& lease : api::list<api::PoolLease>(deps_.client)) {
+    if (lease.spec.tenant != request.name) {
       continue;
     }
-    const std::string phase = stringAt(lease, json::json_pointer("/status/phase"));
-    const std::string rate = stringAt(lease, json::json_pointer("/status/hourlyRate"));
-    const std::int64_t leaseGpus = intAt(lease, json::json_pointer("/status/gpus"));
-    json entry = {{"name", stringAt(lease, json::json_pointer("/metadata/name"))},
-                  {"pool", stringAt(lease, json::json_pointer("/spec/pool"))},
-                  {"phase", phase.empty() ? "Pending" : phase},
-                  {"purpose", stringAt(lease, json::json_pointer("/spec/purpose"))},
-                  {"gpus", leaseGpus}};
-    if (!rate.empty()) {
-      entry["hourlyRate"] = rate;
-    }
-    leases.push_back(std::move(entry));
+    const std::string& phase = lease.status.phase;
+    const std::string& rate = lease.status.hourlyRate;
+    const std::int64_t leaseGpus = lease.status.gpus.value_or(0);
+    leases.push_back(api::TenantLease{.name = lease.metadata.name,
+                                      .pool = lease.spec.pool,
+                                      .phase = phase.empty() ? "Pending" : phase,
+                                      .purpose = lease.spec.purpose,
+                                      .gpus = leaseGpus,
+                                      .hourlyRate = rate});
     if (phase == "Active") {
       ++active;
       gpus += leaseGpus;
       hourly += placement::Money::parse(rate.empty() ? "0" : rate);
     }
   }
-  json status = tenant.value("status", json::object());
-  const std::int64_t generation = generationOf(tenant);
-  status["observedGeneration"] = generation;
-  status["leases"] = std::move(leases);
-  status["activeLeases"] = active;
-  status["gpus"] = gpus;
-  status["hourlySpend"] = decimalText(hourly);
-  status["annualisedSpend"] = decimalText(hourly.times(placement::kHoursPerYear));
-  setCondition(
-      status,
-      Condition{"Ready", "True", "Observed",
-                std::to_string(active) + " active leases, " + std::to_string(gpus) + " GPUs"},
-      generation, formatTime(deps_.now()));
-  if (status == tenant.value("status", json::object())) {
-    return kube::Result::success();
-  }
-  tenant["status"] = std::move(status);
-  deps_.client.update(api::tenants(), tenant, statusUpdate());
+  api::TenantStatus status = tenant.status;
+  const std::int64_t generation = tenant.metadata.generation;
+  status.observedGeneration = generation;
+  status.leases = std::move(leases);
+  status.activeLeases = active;
+  status.gpus = gpus;
+  status.hourlySpend = decimalText(hourly);
+  status.annualisedSpend = decimalText(hourly.times(placement::kHoursPerYear));
+  api::setCondition(status.conditions,
+                    {api::kReadyCondition, "True", "Observed",
+                     std::to_string(active) + " active leases, " + std::to_string(gpus) + " GPUs"},
+                    generation, formatTime(deps_.now()));
+  api::writeStatus(deps_.client, tenant, status);
   return kube::Result::success();
 }
 

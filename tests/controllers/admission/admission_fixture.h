@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/admission/admission_policies.h"
 #include "landlord/operator/cache/store.h"
-#include "landlord/placement/labels.h"
 
 namespace landlord::controllers::testing {
+
+using nlohmann::json;
 
 // A Lister over a Store filled by hand: what an informer serves, without a server.
 template <class T>
@@ -33,13 +35,9 @@ class CacheOf final : public kube::Lister<T> {
   kube::Store<T> store_;
 };
 
-inline json asIs(const json& object) {
-  return object;
-}
-
-inline const std::string kPoolLabelKey(placement::kPoolLabel);
-inline const std::string kTenantKey(placement::kTenantTaintKey);
-inline const std::string kPlacementLabelKey(placement::kPlacementLabel);
+inline const std::string kPoolLabelKey(api::kPoolLabel);
+inline const std::string kTenantKey(api::kTenantTaintKey);
+inline const std::string kPlacementLabelKey(api::kPlacementLabel);
 
 class AdmissionWorld : public ::testing::Test {
  protected:
@@ -190,10 +188,10 @@ class AdmissionWorld : public ::testing::Test {
   }
 
   CacheOf<NodeInfo> nodes_{projectNode};
-  CacheOf<json> pools_{asIs};
-  CacheOf<json> tenants_{asIs};
-  CacheOf<json> leases_{asIs};
-  CacheOf<json> placements_{asIs};
+  CacheOf<api::GpuPool> pools_{api::decode<api::GpuPool>};
+  CacheOf<api::Tenant> tenants_{api::decode<api::Tenant>};
+  CacheOf<api::PoolLease> leases_{api::decode<api::PoolLease>};
+  CacheOf<api::Placement> placements_{api::decode<api::Placement>};
   // The API server the policies ask on a cache miss; none unless a test sets one.
   kube::Client* server_ = nullptr;
 };

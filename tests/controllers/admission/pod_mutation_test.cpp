@@ -36,7 +36,7 @@ class PodMutationTest : public AdmissionWorld {
   // Rewrites status.pools[].models of placement `name` in acme: pool -> models, the
   // key removed for a null value (a status written before models were recorded).
   void setModels(const std::string& name, const std::map<std::string, json>& models) {
-    json placementObject = placements_.get(kube::objectKey("acme", name))->value;
+    json placementObject = api::encode(placements_.get(kube::objectKey("acme", name))->value);
     for (json& entry : placementObject["status"]["pools"]) {
       const auto found = models.find(entry["name"].get<std::string>());
       if (found == models.end()) {
@@ -289,7 +289,7 @@ TEST_F(PodMutationTest, PlacementTheCacheHasNotSeenBoundIsReadFromTheServer) {
   server_ = &server;
   putBoundPlacement("acme", "just-bound", {{"colossus-2", "alpha-colossus-2"}});
   server.create(api::placements(), "acme",
-                placements_.get(kube::objectKey("acme", "just-bound"))->value);
+                api::encode(placements_.get(kube::objectKey("acme", "just-bound"))->value));
   placements_.remove(kube::objectKey("acme", "just-bound"));
   const json missing = mutated(placed("just-bound"));
   EXPECT_EQ(missing.at(kTerms), json::array({{{"matchExpressions", kRequirements}}}));

@@ -162,7 +162,7 @@ TEST_F(ResourceValidationTest, LeaseUpdatesAndDeletesAreAllowed) {
 
 TEST_F(ResourceValidationTest, DeletingALeasedPoolIsDeniedUntilItsLeaseIsGone) {
   auto deletePool = [this](const std::string& name) {
-    const json pool = pools_.get(name)->value;
+    const json pool = api::encode(pools_.get(name)->value);
     return validateLandlordObject(caches(), landlordRequest("DELETE", "GPUPool", nullptr, pool));
   };
   expectDenied(deletePool("colossus-1"),

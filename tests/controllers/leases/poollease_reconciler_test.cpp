@@ -3,6 +3,7 @@
 #include <set>
 
 #include "fixture.h"
+#include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/leases/pool_claim.h"
 #include "landlord/controllers/metrics.h"
 #include "landlord/controllers/pools/gpupool_reconciler.h"
@@ -112,7 +113,7 @@ TEST_F(PoolLeaseReconcilerTest, FreshLeaseClaimsProvisionsAndEarns) {
   EXPECT_EQ(findCondition(status, "PoolClaimed")->status, "True");
   EXPECT_EQ(status["progress"]["step"], "Done");
   const json lease = get(api::poolLeases(), "", "own");
-  EXPECT_EQ(lease["metadata"]["finalizers"], json({std::string(kLeaseFinalizer)}));
+  EXPECT_EQ(lease["metadata"]["finalizers"], json({std::string(api::kLeaseFinalizer)}));
 }
 
 TEST_F(PoolLeaseReconcilerTest, SecondLeaseWithoutSupersedesWaitsAndSaysWhy) {
@@ -140,7 +141,8 @@ TEST_F(PoolLeaseReconcilerTest, TwoReplicasRacingForAFreePoolOnlyOneWins) {
                            std::string_view, std::string_view) {
     if (verb == "update" && resource.resource == "gpupools" && !raced) {
       raced = true;
-      writeClaim(fake_, get(api::gpuPools(), "", "c1"), get(api::poolLeases(), "", "a"),
+      writeClaim(fake_, api::decode<api::GpuPool>(get(api::gpuPools(), "", "c1")),
+                 api::decode<api::PoolLease>(get(api::poolLeases(), "", "a")),
                  "2026-01-01T00:00:00Z");
     }
   });

@@ -80,7 +80,7 @@ class PoolIndexTest : public ::testing::Test {
   }
   void putPool(const json& object) {
     pools_[object["metadata"]["name"]] = object;
-    index_.upsertPool(object);
+    index_.upsertPool(api::decode<api::GpuPool>(object));
   }
   void dropPool(const std::string& name) {
     pools_.erase(name);
@@ -88,9 +88,9 @@ class PoolIndexTest : public ::testing::Test {
   }
 
   void expectSameAsFullWalk(const std::string& when) {
-    std::vector<json> pools;
+    std::vector<api::GpuPool> pools;
     for (const auto& [_, pool] : pools_) {
-      pools.push_back(pool);
+      pools.push_back(api::decode<api::GpuPool>(pool));
     }
     std::vector<NodePtr> nodes;
     for (const auto& [_, node] : nodes_) {

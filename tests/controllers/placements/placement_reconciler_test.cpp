@@ -37,7 +37,8 @@ class PlacementReconcilerTest : public World {
     add(api::poolLeases(), object);
     json stored = get(api::poolLeases(), "", object["metadata"]["name"]);
     stored["status"] = {{"phase", "Active"}, {"gpus", 8}, {"hourlyRate", hourly}};
-    fake_.update(api::poolLeases(), stored, statusUpdate());
+    fake_.update(api::poolLeases(), stored,
+                 kube::UpdateOptions{.fieldManager = "", .dryRun = false, .subresource = "status"});
   }
 
   json placed(const std::string& ns, const std::string& name) {
@@ -81,7 +82,8 @@ TEST_F(PlacementReconcilerTest, LosingThePoolRePlacesTraining) {
   ASSERT_EQ(placed("train", "pretrain")["poolNames"], "homo");
   json lost = get(api::poolLeases(), "", "own-homo");
   lost["status"]["phase"] = "Released";
-  fake_.update(api::poolLeases(), lost, statusUpdate());
+  fake_.update(api::poolLeases(), lost,
+               kube::UpdateOptions{.fieldManager = "", .dryRun = false, .subresource = "status"});
   const json status = placed("train", "pretrain");
   EXPECT_EQ(status["phase"], "Unplaceable");  // the mixed pool is never for training
   EXPECT_EQ(findCondition(status, "Placed")->reason, "NoHomogeneousPool");

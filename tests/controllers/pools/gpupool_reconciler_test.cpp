@@ -186,15 +186,14 @@ TEST_F(GpuPoolReconcilerTest, PoolDeletedWhileNoOperatorRanIsUnlabelledFromTheNo
 }
 
 TEST(SelectorTest, ExpressionsAndLabelsAreAnded) {
-  const json selector = {
-      {"matchLabels", {{"zone", "a"}}},
-      {"matchExpressions",
-       json::array({{{"key", "product"}, {"operator", "In"}, {"values", {"x", "y"}}},
-                    {{"key", "cordon"}, {"operator", "DoesNotExist"}}})}};
+  const api::LabelSelector selector{
+      .matchLabels = {{"zone", "a"}},
+      .matchExpressions = {{.key = "product", .operator_ = "In", .values = {"x", "y"}},
+                           {.key = "cordon", .operator_ = "DoesNotExist", .values = {}}}};
   EXPECT_TRUE(selectorMatches(selector, {{"zone", "a"}, {"product", "y"}}));
   EXPECT_FALSE(selectorMatches(selector, {{"zone", "a"}, {"product", "z"}}));
   EXPECT_FALSE(selectorMatches(selector, {{"zone", "a"}, {"product", "x"}, {"cordon", "1"}}));
-  EXPECT_FALSE(selectorMatches(json::object(), {{"zone", "a"}}));
+  EXPECT_FALSE(selectorMatches(api::LabelSelector{}, {{"zone", "a"}}));
 }
 
 }  // namespace

@@ -11,8 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "landlord/api/v1alpha1/gpupool.h"
+#include "landlord/api/v1alpha1/placement.h"
+#include "landlord/api/v1alpha1/poollease.h"
+#include "landlord/api/v1alpha1/tenant.h"
 #include "landlord/controllers/admission/tenancy.h"
-#include "landlord/controllers/api.h"
+#include "landlord/controllers/projections/node.h"
 #include "landlord/operator/cache/informer.h"
 #include "landlord/operator/client/client.h"
 #include "landlord/operator/webhook/admission.h"
@@ -26,10 +30,10 @@ inline constexpr std::string_view kValidateLandlordPath = "/validate-landlord-de
 // The caches the policies read; not owned, must outlive the webhooks.
 struct AdmissionCaches {
   const kube::Lister<NodeInfo>& nodes;
-  const JsonLister& pools;
-  const JsonLister& tenants;
-  const JsonLister& leases;
-  const JsonLister& placements;
+  const kube::Lister<api::GpuPool>& pools;
+  const kube::Lister<api::Tenant>& tenants;
+  const kube::Lister<api::PoolLease>& leases;
+  const kube::Lister<api::Placement>& placements;
   // Asked (a quorum GET or LIST of landlord's kinds, which no webhook of ours
   // intercepts) when the cache lacks what a request names; null: caches only.
   kube::Client* server = nullptr;
@@ -65,7 +69,8 @@ kube::AdmissionResponse validatePod(const AdmissionCaches& caches,
 kube::AdmissionResponse validateLandlordObject(const AdmissionCaches& caches,
                                                const kube::AdmissionRequest& request);
 
-// The three webhooks on their paths. A malformed object gets 400, not a crash.
+// The three webhooks on their paths. A malformed object gets 400 naming the field,
+// not a crash.
 std::vector<kube::AdmissionWebhook> admissionWebhooks(const AdmissionCaches& caches);
 
 }  // namespace landlord::controllers

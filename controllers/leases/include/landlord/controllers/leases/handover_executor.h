@@ -1,15 +1,19 @@
 #pragma once
 
 // Observes a pool's nodes and pods for placement's handover planner, and carries
-// out one planned step. Each call re-observes; nothing is remembered.
+// out one planned step (node steps through nodes/node_writer.h, evictions here).
+// Each call re-observes; nothing is remembered.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "landlord/controllers/dependencies.h"
+#include "landlord/api/v1alpha1/poollease.h"
+#include "landlord/controllers/nodes/node_writer.h"
 #include "landlord/controllers/nodes/pool_membership.h"
+#include "landlord/controllers/projections/pod.h"
+#include "landlord/operator/cache/informer.h"
 #include "landlord/placement/handover.h"
 
 namespace landlord::controllers {
@@ -28,16 +32,6 @@ placement::HandoverInput observeHandover(const std::string& pool,
                                          const std::optional<HandoverParty>& outgoing,
                                          const std::optional<HandoverParty>& incoming);
 
-// Node changes of a Cordon, Unlabel, Label, Taint or Uncordon step, sent by
-// `parallelism` workers. Nodes whose cached state was stale (409) are left for the
-// next pass.
-struct NodeStepOutcome {
-  std::size_t patched = 0;
-  std::size_t retryLater = 0;
-};
-NodeStepOutcome applyNodeStep(kube::Client& client, const std::vector<NodePtr>& members,
-                              const placement::HandoverStep& step, int parallelism = 1);
-
 enum class DrainPolicy { Fail, Force };
 
 struct DrainSettings {
@@ -45,7 +39,7 @@ struct DrainSettings {
   DrainPolicy policy = DrainPolicy::Fail;
   std::optional<std::int64_t> podGracePeriodSeconds;
 };
-DrainSettings drainSettingsOf(const json& lease);
+DrainSettings drainSettingsOf(const api::PoolLease& lease);
 
 struct EvictOutcome {
   std::size_t requested = 0;    // evictions accepted by the API server

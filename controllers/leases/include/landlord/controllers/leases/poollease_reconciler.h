@@ -1,5 +1,7 @@
 #pragma once
 
+// The PoolLease controller: claim, provision, hand over, release.
+
 #include <optional>
 #include <string>
 
@@ -29,13 +31,13 @@ class PoolLeaseReconciler final : public kube::Reconciler {
 
   kube::Result finalize(Pass& pass);
   kube::Result claim(Pass& pass);
-  kube::Result releaseTo(Pass& pass, const json& successor);
+  kube::Result releaseTo(Pass& pass, const api::PoolLease& successor);
   kube::Result provision(Pass& pass);
   kube::Result runStep(Pass& pass, const placement::HandoverStep& step);
 
-  std::optional<json> successorOf(const std::string& lease);
+  std::optional<api::PoolLease> successorOf(const std::string& lease);
   // The lease holding `claim`, unless the claim is stale (its lease gone or Released).
-  std::optional<json> liveHolder(const Claim& claim);
+  std::optional<api::PoolLease> liveHolder(const Claim& claim);
   HandoverParty partyOf(const std::string& lease, const std::string& tenant);
   std::vector<NodePtr> membersOf(const std::string& pool);
   void setPhase(Pass& pass, std::string_view phase, const std::string& reason,

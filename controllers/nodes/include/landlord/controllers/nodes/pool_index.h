@@ -45,8 +45,8 @@ class PoolIndex {
   // no pool can see, such as a tenant's label or taint on a member.
   std::vector<std::string> upsertNode(const NodePtr& node);
   std::vector<std::string> removeNode(const std::string& name);
-  // `pool` is a GPUPool object; only its name, selector and deletion mark are read.
-  void upsertPool(const json& pool);
+  // Only the pool's name, selector and deletion mark are read.
+  void upsertPool(const api::GpuPool& pool);
   void removePool(const std::string& name);
 
   // nullopt for a pool the index has not seen.
@@ -62,7 +62,7 @@ class PoolIndex {
  private:
   struct PoolEntry {
     explicit PoolEntry(const placement::Catalog& catalog) : model(catalog) {}
-    json selector;
+    api::LabelSelector selector;
     bool deleting = false;
     placement::PoolModel model;              // members' composition and unknown products
     std::map<std::string, NodePtr> members;  // by name
@@ -117,7 +117,8 @@ class PoolIndex {
 // reconcile woken by an event sees it.
 // `poolChanged`, when set, is called after each node event for every pool it
 // changed: what a pool's reconcile must be woken for.
-void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes, kube::Informer<json>& pools,
+void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes,
+                   kube::Informer<api::GpuPool>& pools,
                    std::function<void(const std::string& pool)> poolChanged = nullptr);
 
 }  // namespace landlord::controllers

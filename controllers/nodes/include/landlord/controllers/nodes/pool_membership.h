@@ -1,9 +1,13 @@
 #pragma once
 
+// Which nodes belong to a pool, computed by walking every node: the definition
+// the PoolIndex keeps current per event (and is tested against).
+
 #include <string>
 #include <vector>
 
-#include "landlord/controllers/api.h"
+#include "landlord/api/v1alpha1/gpupool.h"
+#include "landlord/controllers/projections/node.h"
 #include "landlord/operator/cache/informer.h"
 
 namespace landlord::controllers {
@@ -19,8 +23,8 @@ struct PoolMembership {
   std::vector<NodePtr> staleLabelled;         // labelled landlord.dev/pool=<pool>, not members
 };
 
-// `pools` are GPUPool objects (JSON); `pool` is one of them by name.
-PoolMembership computeMembership(const std::string& pool, const std::vector<json>& pools,
+// `pool` is one of `pools` by name.
+PoolMembership computeMembership(const std::string& pool, const std::vector<api::GpuPool>& pools,
                                  const std::vector<NodePtr>& nodes);
 
 }  // namespace landlord::controllers

@@ -6,26 +6,29 @@
 #include <string>
 #include <vector>
 
-#include "landlord/controllers/api.h"
+#include "landlord/api/v1alpha1/gpupool.h"
+#include "landlord/api/v1alpha1/placement.h"
+#include "landlord/api/v1alpha1/poollease.h"
+#include "landlord/api/v1alpha1/tenant.h"
 #include "landlord/placement/catalog.h"
 #include "landlord/placement/placement.h"
 
 namespace landlord::controllers {
 
-// The tenant owning a namespace (the Tenant object), or null.
-json tenantOwning(const std::vector<json>& tenants, const std::string& ns);
+// The tenant owning a namespace (the first listing it), or null.
+const api::Tenant* tenantOwning(const std::vector<api::Tenant>& tenants, const std::string& ns);
 
-placement::TenantProfile profileOf(const json& tenant);
+placement::TenantProfile profileOf(const api::Tenant& tenant);
 
 // A pool held by one of the tenant's Active leases, from the pool's status.
 std::vector<placement::LeasedPool> leasedPoolsOf(const std::string& tenant,
-                                                 const std::vector<json>& leases,
-                                                 const std::vector<json>& pools,
+                                                 const std::vector<api::PoolLease>& leases,
+                                                 const std::vector<api::GpuPool>& pools,
                                                  const placement::Catalog& catalog);
 
 // Reserves in `ledger` what Bound placements (other than `except`, "ns/name") hold
 // on pools still in the ledger.
-void reserveBound(placement::CapacityLedger& ledger, const std::vector<json>& placements,
+void reserveBound(placement::CapacityLedger& ledger, const std::vector<api::Placement>& placements,
                   const std::string& tenant, const std::string& except,
                   const placement::Catalog& catalog);
 

@@ -1,5 +1,8 @@
 #pragma once
 
+// The Placement controller: binds a tenant's request for GPUs to its leased pools.
+
+#include "landlord/api/v1alpha1/placement.h"
 #include "landlord/controllers/dependencies.h"
 #include "landlord/operator/controller/reconciler.h"
 
@@ -14,7 +17,7 @@ class PlacementReconciler final : public kube::Reconciler {
   kube::Result reconcile(kube::ReconcileContext& context, const kube::Request& request) override;
 
  private:
-  void countPhases(const std::vector<json>& placements);
+  void countPhases(const std::vector<api::Placement>& placements);
   Dependencies deps_;
 };
 

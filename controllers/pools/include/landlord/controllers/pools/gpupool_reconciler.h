@@ -1,5 +1,7 @@
 #pragma once
 
+// The GPUPool controller: member nodes labelled, status current.
+
 #include "landlord/controllers/dependencies.h"
 #include "landlord/operator/controller/reconciler.h"
 

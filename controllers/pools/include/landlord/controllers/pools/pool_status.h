@@ -1,12 +1,16 @@
 #pragma once
 
+// A GPUPool's status from its members: the summary of their composition, the
+// pool's figures (capacity, mix, efficiency, list price) and the status fields
+// the GPUPool controller owns.
+
 #include <cstdint>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "landlord/controllers/api.h"
+#include "landlord/api/v1alpha1/gpupool.h"
 #include "landlord/controllers/nodes/pool_membership.h"
 #include "landlord/placement/catalog.h"
 #include "landlord/placement/pool_metrics.h"
@@ -46,15 +50,15 @@ struct PoolFigures {
 };
 
 // The pool's figures from its summary and spec.pricing; O(catalog models).
-PoolFigures computePoolFigures(const json& pool, const PoolSummary& summary,
+PoolFigures computePoolFigures(const api::GpuPool& pool, const PoolSummary& summary,
                                const placement::Catalog& catalog);
 
 // The pool's status: the existing status with the fields this controller owns
 // (figures, conflicts, unknown products, phase, conditions) rewritten. The claim
 // fields (lease, leaseGeneration, handover) belong to the lease controller and are
 // kept as they are.
-json buildPoolStatus(const json& pool, const PoolSummary& summary, const PoolFigures& figures,
-                     const std::string& now);
+api::GpuPoolStatus buildPoolStatus(const api::GpuPool& pool, const PoolSummary& summary,
+                                   const PoolFigures& figures, const std::string& now);
 
 // "4.60", "2.5773": a decimal with at least 2 and at most 6 places, trailing zeros cut.
 std::string decimalText(const placement::Money& money);

@@ -1,5 +1,7 @@
 #pragma once
 
+// The Tenant controller: what a tenant leases and spends.
+
 #include "landlord/controllers/dependencies.h"
 #include "landlord/operator/controller/reconciler.h"
 
