@@ -53,7 +53,4 @@ OperatorFlags parseFlags(const std::vector<std::string>& args);
 // The --help text: every flag with its default.
 std::string flagUsage(const std::string& program);
 
-// Go duration syntax: "1h2m3.5s", "300ms", "0". Throws std::invalid_argument.
-std::chrono::milliseconds parseGoDuration(const std::string& text);
-
 }  // namespace landlord::kube
