@@ -233,9 +233,10 @@ TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) 
   passes(leases, {"own", "next"}, 16);
   ASSERT_EQ(conflicts, 3);
   ASSERT_EQ(phase("next"), "Active");
-  EXPECT_NE(registry.expose().find("landlord_handover_duration_seconds_count 1\n"),
-            std::string::npos)
-      << registry.expose();
+  EXPECT_NE(
+      kube::metrics::exposition(registry).find("landlord_handover_duration_seconds_count 1\n"),
+      std::string::npos)
+      << kube::metrics::exposition(registry);
 }
 
 TEST_F(HandoverTest, NodesAreCordonedBeforePodsAreEvicted) {

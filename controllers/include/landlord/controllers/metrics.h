@@ -10,7 +10,7 @@ namespace landlord::controllers {
 
 class DomainMetrics {
  public:
-  explicit DomainMetrics(kube::metrics::Registry& registry);
+  explicit DomainMetrics(prometheus::Registry& registry);
 
   // landlord_pool_gpus{pool,model}
   void setPoolGpus(const std::string& pool, const std::string& model, double gpus);
@@ -25,11 +25,11 @@ class DomainMetrics {
   void setPlacements(const std::string& phase, double count);
 
  private:
-  kube::metrics::GaugeFamily& poolGpus_;
-  kube::metrics::GaugeFamily& poolLeasedGpus_;
-  kube::metrics::GaugeFamily& leaseHourlyRevenue_;
-  kube::metrics::HistogramFamily& handoverDuration_;
-  kube::metrics::GaugeFamily& placements_;
+  prometheus::Family<prometheus::Gauge>& poolGpus_;
+  prometheus::Family<prometheus::Gauge>& poolLeasedGpus_;
+  prometheus::Family<prometheus::Gauge>& leaseHourlyRevenue_;
+  prometheus::Histogram& handoverDuration_;
+  prometheus::Family<prometheus::Gauge>& placements_;
 };
 
 }  // namespace landlord::controllers

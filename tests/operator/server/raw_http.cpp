@@ -1,0 +1,107 @@
+#include "raw_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+
+namespace landlord::kube::testing {
+
+RawHttpClient::RawHttpClient(int port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval timeout{5, 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd_);
+    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
+  }
+}
+
+RawHttpClient::~RawHttpClient() {
+  ::close(fd_);
+}
+
+bool RawHttpClient::send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+HttpReply RawHttpClient::readReply() {
+  HttpReply reply;
+  std::size_t headEnd = std::string::npos;
+  std::size_t length = 0;
+  char buffer[16384];
+  while (true) {
+    if (headEnd == std::string::npos) {
+      headEnd = inbox_.find("\r\n\r\n");
+      if (headEnd != std::string::npos) {
+        reply.headers = inbox_.substr(0, headEnd);
+        reply.status = std::stoi(reply.headers.substr(9, 3));
+        const std::size_t field = reply.headers.find("Content-Length: ");
+        length = field == std::string::npos ? 0 : std::stoul(reply.headers.substr(field + 16));
+      }
+    }
+    if (headEnd != std::string::npos && inbox_.size() >= headEnd + 4 + length) {
+      reply.body = inbox_.substr(headEnd + 4, length);
+      inbox_.erase(0, headEnd + 4 + length);
+      return reply;
+    }
+    const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      return HttpReply{};
+    }
+    inbox_.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+bool RawHttpClient::closedByServer(std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  char buffer[4096];
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd ready{fd_, POLLIN, 0};
+    // At least one look, so that `within` 0 asks "closed already?".
+    if (::poll(&ready, 1, static_cast<int>(std::max<long long>(0, left.count()))) > 0) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+        return true;
+      }
+      continue;  // answer bytes: skip them
+    }
+    if (left.count() <= 0) {
+      return false;
+    }
+  }
+}
+
+HttpReply httpGet(int port, const std::string& target) {
+  RawHttpClient client(port);
+  client.send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  return client.readReply();
+}
+
+}  // namespace landlord::kube::testing
