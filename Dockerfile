@@ -7,7 +7,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       libcpprest-dev libboost-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev \
-      nlohmann-json3-dev libgtest-dev libgmock-dev \
+      prometheus-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -18,7 +18,8 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLANDLORD_BENCHMAR
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcpprest2.10 libssl3 libyaml-cpp0.7 libspdlog1.10 libfmt9 ca-certificates \
+      libcpprest2.10 libssl3 libyaml-cpp0.7 libspdlog1.10 libfmt9 \
+      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/operator/landlord-operator /build/cli/landlord /usr/local/bin/
 # The chart runs it with runAsNonRoot and a read-only root filesystem.
