@@ -199,13 +199,20 @@ int runOperator(const kube::OperatorFlags& flags) {
     kube::RestClientMetrics clientMetrics(*registry);
     kube::LeaderElectionMetrics leaderMetrics(*registry);
     const auto client = kube::makeClient(config, &clientMetrics);
+    // Renewals on a client of their own: behind the controllers' rate limiter and
+    // connections, a busy handover's node writes would delay them past the renew
+    // deadline. A renewal every retry period needs no client-side limit.
+    kube::RestConfig electionConfig = config;
+    electionConfig.qps = 0;
+    electionConfig.burst = 0;
+    const auto electionClient = kube::makeClient(electionConfig, &clientMetrics);
     kube::HealthChecks healthz("healthz", log);
     kube::HealthChecks readyz("readyz", log);
 
     kube::ManagerOptions options;
     options.clock = &clock;
     options.gracefulShutdownTimeout = flags.gracefulShutdownTimeout;
-    options.election = makeElection(flags, config, *client, clock, leaderMetrics);
+    options.election = makeElection(flags, config, *electionClient, clock, leaderMetrics);
     kube::Manager manager(std::move(options), log.withValues({{"component", "manager"}}));
 
     healthz.add("ping", [] { return std::nullopt; });

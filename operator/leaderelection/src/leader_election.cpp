@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <cstdint>
 #include <ctime>
 #include <mutex>
 #include <stdexcept>
@@ -50,7 +51,10 @@ class LeaderElector::State {
   json observedSpec;                // guarded by mutex; lease spec last seen
   std::string observedHolder;       // guarded by mutex
   Clock::TimePoint observedTime{};  // guarded by mutex; when observedSpec last changed
-  bool stopping = false;            // guarded by mutex
+  // The holder's own spec.leaseDurationSeconds, as client-go judges expiry; the
+  // local leaseDuration when the lease does not say.
+  Clock::Duration observedDuration{};  // guarded by mutex
+  bool stopping = false;               // guarded by mutex
 
   std::string name() const { return config.leaseNamespace + "/" + config.leaseName; }
 
@@ -70,6 +74,14 @@ class LeaderElector::State {
     return spec;
   }
 
+  Clock::Duration durationOf(const json& spec) const {
+    const auto seconds = spec.find("leaseDurationSeconds");
+    if (seconds != spec.end() && seconds->is_number_integer() && seconds->get<std::int64_t>() > 0) {
+      return std::chrono::seconds(seconds->get<std::int64_t>());
+    }
+    return config.leaseDuration;
+  }
+
   void observe(const json& spec) {
     std::string holder = holderOf(json{{"spec", spec}});
     bool newLeader = false;
@@ -78,6 +90,7 @@ class LeaderElector::State {
       if (spec != observedSpec) {
         observedSpec = spec;
         observedTime = clock.now();
+        observedDuration = durationOf(spec);
         newLeader = holder != observedHolder;
         observedHolder = holder;
       }
@@ -177,7 +190,7 @@ class LeaderElector::State {
       {
         std::lock_guard lock(mutex);
         wasLeading = leading;
-        expired = clock.now() >= observedTime + config.leaseDuration;
+        expired = clock.now() >= observedTime + observedDuration;
       }
       if (wasLeading) {
         // Someone else holds the lease: this process is not leading.
@@ -213,12 +226,12 @@ class LeaderElector::State {
 
   // How long run() waits before the next attempt: the retry period, or less
   // when another holder's lease expires sooner, so a dead leader is replaced
-  // within leaseDuration + retryPeriod of its last renewal being observed.
+  // within its lease duration + retryPeriod of its last renewal being observed.
   Clock::Duration nextAttemptDelay() const {
     std::lock_guard lock(mutex);
     Clock::Duration delay = config.retryPeriod;
     if (!leading && !observedHolder.empty() && observedHolder != config.identity) {
-      Clock::Duration untilExpiry = observedTime + config.leaseDuration - clock.now();
+      Clock::Duration untilExpiry = observedTime + observedDuration - clock.now();
       delay = std::clamp<Clock::Duration>(untilExpiry + std::chrono::milliseconds(5),
                                           std::chrono::milliseconds(5), delay);
     }

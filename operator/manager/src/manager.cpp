@@ -160,8 +160,16 @@ class Manager::Impl {
         },
         [this] {
           leaderStop_.request_stop();  // stop taking work at once
-          std::lock_guard lock(mutex_);
-          leading_ = false;
+          {
+            std::lock_guard lock(mutex_);
+            leading_ = false;
+          }
+          // Unasked, this is a loss: report it now rather than when the
+          // election returns, which may wait on a renewal request that hangs
+          // until the client's timeout while controllers' writes go on.
+          if (!electionStop_.stop_requested()) {
+            finish(ManagerExit::leadershipLost);
+          }
         });
     const bool asked = electionStop_.stop_requested();
     {

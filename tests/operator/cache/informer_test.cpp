@@ -18,6 +18,12 @@ struct NodeView {
   std::string gpuProduct;
   int gpus = 0;
   bool unschedulable = false;
+  bool operator==(const NodeView&) const = default;
+};
+
+// The same without equality: the informer cannot tell whether it changed.
+struct OpaqueNodeView {
+  NodeView view;
 };
 
 NodeView projectNode(const json& node) {
@@ -156,6 +162,44 @@ TEST(KubeInformer, HandlersSeeOldAndNewProjections) {
   EXPECT_EQ(recorder.snapshot(),
             (std::vector<std::string>{"add n1", "update n1 H100->H200", "add n2", "delete n1"}));
   EXPECT_EQ(informer.list().size(), 1u);
+}
+
+TEST(KubeInformer, AnEventThatChangesNothingProjectedWakesNoHandlerButKeepsItsVersion) {
+  FakeClient fake;
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode, nodeIndexers());
+  Recorder recorder;
+  informer.addHandlers(recorder.handlers());
+  informer.beginReplace();
+  informer.replaceItem(node("n1", "H100", 8, "1", "colossus-1"));
+  informer.endReplace("1");
+  // A heartbeat: only the resourceVersion and fields the projection drops change.
+  json heartbeat = node("n1", "H100", 8, "2", "colossus-1");
+  heartbeat["status"]["conditions"] = json::array({{{"type", "Ready"}, {"status", "True"}}});
+  informer.apply(WatchEventType::Modified, heartbeat);
+  EXPECT_EQ(informer.get("n1")->meta.resourceVersion, "2");
+  // An index value moves while the projection stays: handlers must hear of it.
+  informer.apply(WatchEventType::Modified, node("n1", "H100", 8, "3", "colossus-2"));
+  // A re-list that brings a new version of an unchanged object.
+  informer.beginReplace();
+  informer.replaceItem(node("n1", "H100", 8, "4", "colossus-2"));
+  informer.endReplace("4");
+  informer.apply(WatchEventType::Modified, node("n1", "H200", 8, "5", "colossus-2"));
+  EXPECT_EQ(recorder.snapshot(),
+            (std::vector<std::string>{"add n1", "update n1 H100->H100", "update n1 H100->H200"}));
+  EXPECT_EQ(informer.get("n1")->meta.resourceVersion, "5");
+  EXPECT_EQ(informer.unchangedEvents(), 2u);  // the heartbeat and the re-listed copy
+}
+
+TEST(KubeInformer, ProjectionsWithoutEqualityWakeHandlersOnEveryVersion) {
+  FakeClient fake;
+  Informer<OpaqueNodeView> informer(fake, resources::nodes(),
+                                    [](const json& n) { return OpaqueNodeView{projectNode(n)}; });
+  int updates = 0;
+  informer.addHandlers(EventHandlers<OpaqueNodeView>{
+      nullptr, [&updates](const auto&, const auto&) { ++updates; }, nullptr});
+  informer.apply(WatchEventType::Added, node("n1", "H100", 8, "1"));
+  informer.apply(WatchEventType::Modified, node("n1", "H100", 8, "2"));
+  EXPECT_EQ(updates, 1);
 }
 
 TEST(KubeInformer, ListsPagesThenWatchesAndConverges) {

@@ -67,6 +67,23 @@ TEST_F(KubeLeaderElection, SecondCandidateWaitsForExpiryMeasuredFromItsOwnObserv
   EXPECT_EQ(lease()["spec"]["leaseTransitions"], 1);
 }
 
+TEST_F(KubeLeaderElection, ExpiryFollowsTheHoldersLeaseDurationNotTheLocalOne) {
+  auto a = candidate("a");
+  auto b = candidate("b");
+  ASSERT_TRUE(a->tryAcquireOrRenew());
+  // The holder runs with --leader-elect-lease-duration=4s; b's own flag says 15 s.
+  json held = lease();
+  held["spec"]["leaseDurationSeconds"] = 4;
+  fake.update(resources::leases(), held);
+  EXPECT_FALSE(b->tryAcquireOrRenew());
+  clock.step(3s);
+  EXPECT_FALSE(b->tryAcquireOrRenew());
+  clock.step(1s);
+  EXPECT_TRUE(b->tryAcquireOrRenew());
+  EXPECT_EQ(lease()["spec"]["holderIdentity"], "b");
+  EXPECT_EQ(lease()["spec"]["leaseDurationSeconds"], 15);  // b writes its own
+}
+
 TEST_F(KubeLeaderElection, RenewalsKeepTheLeaseFromExpiring) {
   auto a = candidate("a");
   auto b = candidate("b");

@@ -83,6 +83,11 @@ class ScriptedElection final : public Election {
       lock.unlock();
       if (command == Command::lead) {
         onStartedLeading();
+      } else if (command == Command::loseWhileARenewalHangs) {
+        onStoppedLeading();
+        lock.lock();
+        cv_.wait(lock, stop, [] { return false; });  // until the manager gives up on it
+        return;
       } else {
         onStoppedLeading();
         return;
@@ -92,9 +97,10 @@ class ScriptedElection final : public Election {
   }
   void lead() { send(Command::lead); }
   void lose() { send(Command::lose); }
+  void loseWhileARenewalHangs() { send(Command::loseWhileARenewalHangs); }
 
  private:
-  enum class Command { none, lead, lose };
+  enum class Command { none, lead, lose, loseWhileARenewalHangs };
   void send(Command command) {
     std::lock_guard lock(mutex_);
     command_ = command;
@@ -163,6 +169,18 @@ TEST(ManagerTest, LosingLeadershipStopsControllersAtOnceAndReportsIt) {
   h.journal.awaitEntry("controller started");
   h.election->lose();
   h.runner.join();
+  EXPECT_EQ(h.exit, ManagerExit::leadershipLost);
+  h.journal.awaitEntry("controller stopped");
+  EXPECT_FALSE(h.manager->leading());
+}
+
+TEST(ManagerTest, LeadershipLostIsReportedWithoutWaitingForTheElectionToReturn) {
+  ManagerHarness h(true);
+  h.start();
+  h.election->lead();
+  h.journal.awaitEntry("controller started");
+  h.election->loseWhileARenewalHangs();
+  h.runner.join();  // would hang here if run() waited for the election's return
   EXPECT_EQ(h.exit, ManagerExit::leadershipLost);
   h.journal.awaitEntry("controller stopped");
   EXPECT_FALSE(h.manager->leading());

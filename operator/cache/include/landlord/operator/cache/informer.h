@@ -6,8 +6,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <concepts>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -113,6 +116,9 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     return store_.byIndex(index, value);
   }
   const Store<T>& store() const { return store_; }
+  // Watch events and re-listed objects that changed nothing the handlers see,
+  // so woke none of them.
+  std::uint64_t unchangedEvents() const { return unchangedEvents_.load(); }
   const Reflector& reflector() const { return reflector_; }
 
   // The sink interface, public so tests can drive an informer without a
@@ -131,6 +137,10 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
       });
     }
     for (const auto& [old, updated] : result.updated) {
+      if (sameForHandlers(*old, *updated)) {
+        ++unchangedEvents_;
+        continue;
+      }
       dispatch([&](const EventHandlers<T>& h) {
         if (h.onUpdate)
           h.onUpdate(*old, *updated);
@@ -161,6 +171,13 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     }
     Ptr entry = store_.makeEntry(object);
     Ptr old = store_.upsert(entry);
+    if (old && sameForHandlers(*old, *entry)) {
+      // Stored anyway, so readers see the newest resourceVersion for their writes;
+      // nothing a handler could react to changed (a kubelet heartbeat, a field the
+      // projection drops), so waking controllers would only cost them work.
+      ++unchangedEvents_;
+      return;
+    }
     if (old) {
       dispatch([&](const EventHandlers<T>& h) {
         if (h.onUpdate)
@@ -175,6 +192,17 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
   }
 
  private:
+  // Equal projections, identity and index values: the handlers would see no
+  // difference. Only projections that can be compared are ever skipped.
+  static bool sameForHandlers(const Cached<T>& old, const Cached<T>& updated) {
+    if constexpr (std::equality_comparable<T>) {
+      return old.meta.uid == updated.meta.uid && old.value == updated.value &&
+             old.indexValues == updated.indexValues;
+    } else {
+      return false;
+    }
+  }
+
   static const Clock& defaultClock() {
     static const SteadyClock clock;
     return clock;
@@ -196,6 +224,7 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
   const ResourceRef resource_;
   Store<T> store_;
   std::vector<Ptr> staged_;  // reflector thread only
+  std::atomic<std::uint64_t> unchangedEvents_{0};
   Reflector reflector_;
 
   std::mutex handlersMutex_;
