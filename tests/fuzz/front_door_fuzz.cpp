@@ -19,7 +19,7 @@ namespace {
 using namespace landlord::kube;
 
 // Small limits, so that inputs reach them.
-constexpr server::RequestLimits kLimits{1024, 4096};
+constexpr server::RequestLimits kLimits{1024, 1024};
 
 void check(bool invariant) {
   if (!invariant) {

@@ -119,7 +119,7 @@ AdmissionRequest parseAdmissionReview(const std::string& body) {
   json review;
   try {
     review = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number out of range
     throw AdmissionReviewError(std::string("body is not JSON: ") + e.what());
   }
   if (!review.is_object()) {
