@@ -277,7 +277,7 @@ void expectAdmissionAnswered(const OperatorProcess& process, const std::string& 
 }
 
 void expectHealthy(const OperatorProcess& process) {
-  const HttpReply reply = testing::httpGet(process.healthPort(), "/healthz");
+  const HttpReply reply = testing::httpRequest(process.healthPort(), "/healthz");
   ASSERT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "ok");
 }

@@ -1,15 +1,12 @@
 #include "landlord/operator/metrics/metrics.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <memory>
 #include <stdexcept>
 #include <thread>
 
+#include "../server/raw_http.h"
 #include "landlord/operator/metrics/metrics_server.h"
 
 namespace landlord::kube::metrics {
@@ -84,25 +81,6 @@ TEST(MetricsTest, ExponentialBuckets) {
   EXPECT_THROW(exponentialBuckets(1, 2, 0), std::invalid_argument);
 }
 
-std::string httpGet(int port, const std::string& target) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  const std::string request = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  EXPECT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buffer[4096];
-  ssize_t n = 0;
-  while ((n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0) {
-    response.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return response;
-}
-
 Logger quietLogger() {
   return Logger(makeSpdlogLogger("t", LogFormat::text, spdlog::level::off));
 }
@@ -123,21 +101,21 @@ TEST(MetricsServerTest, ServesTheRegistryOnItsBoundPort) {
   ASSERT_GT(port, 0);
   std::jthread serving([&server](std::stop_token stop) { server.run(stop); });
 
-  const std::string response = httpGet(port, "/metrics");
-  EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << response;
+  const testing::HttpReply response = testing::httpRequest(port, "/metrics");
+  EXPECT_EQ(response.status, 200);
   // After prometheus-cpp's own exposer_* families.
-  EXPECT_NE(response.find("\n# HELP things_total Things.\n# TYPE things_total counter\n"
-                          "things_total 3\n"),
+  EXPECT_NE(response.body.find("\n# HELP things_total Things.\n# TYPE things_total counter\n"
+                               "things_total 3\n"),
             std::string::npos)
-      << response;
-  EXPECT_EQ(httpGet(port, "/other").rfind("HTTP/1.1 404", 0), 0u);
+      << response.body;
+  EXPECT_EQ(testing::httpRequest(port, "/other").status, 404);
 }
 
 TEST(MetricsServerTest, PortOnlyAddressServesIpv4Loopback) {
   MetricsServer server(":0", std::make_shared<Registry>(), quietLogger());
   server.listen();
   ASSERT_GT(server.port(), 0);
-  EXPECT_EQ(httpGet(server.port(), "/metrics").rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(testing::httpRequest(server.port(), "/metrics").status, 200);
 }
 
 TEST(MetricsServerTest, BadAddressesFailWithTheAddressInTheMessage) {

@@ -65,8 +65,29 @@ class HostileRequestTest : public ::testing::Test {
     return {reply, client.closedByServer()};
   }
 
+  // Sends a request to /slow and returns once its handler holds it.
+  void holdARequestInFlight(RawHttpClient& client) {
+    client.send("GET /slow HTTP/1.1\r\n\r\n");
+    std::unique_lock lock(mutex_);
+    ASSERT_TRUE(changed_.wait_for(lock, 5s, [this] { return entered_; }));
+  }
+  // Stops the server from another thread (stopping waits for /slow).
+  std::jthread stopInTheBackground() {
+    return std::jthread([this] {
+      thread_.request_stop();
+      thread_.join();
+    });
+  }
+  void releaseTheRequest() {
+    {
+      std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    changed_.notify_all();
+  }
+
   void expectServesOn() {
-    const HttpReply reply = testing::httpGet(port(), "/echo");
+    const HttpReply reply = testing::httpRequest(port(), "/echo");
     EXPECT_EQ(reply.status, 200);
     EXPECT_EQ(reply.body, "GET ");
   }
@@ -238,21 +259,10 @@ TEST_F(HostileRequestTest, StoppingAnswersTheRequestInFlightThenCloses) {
   start();
   RawHttpClient idle(port());
   RawHttpClient inFlight(port());
-  inFlight.send("GET /slow HTTP/1.1\r\n\r\n");
-  {
-    std::unique_lock lock(mutex_);
-    ASSERT_TRUE(changed_.wait_for(lock, 5s, [this] { return entered_; }));
-  }
-  std::jthread stopper([this] {
-    thread_.request_stop();
-    thread_.join();
-  });
+  holdARequestInFlight(inFlight);
+  const std::jthread stopper = stopInTheBackground();
   EXPECT_TRUE(idle.closedByServer());  // at once, while the request is in flight
-  {
-    std::lock_guard lock(mutex_);
-    released_ = true;
-  }
-  changed_.notify_all();
+  releaseTheRequest();
   const HttpReply reply = inFlight.readReply();
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "finally");
@@ -265,21 +275,10 @@ TEST_F(HostileRequestTest, StoppingCutsRequestsStillInFlightAfterTheShutdownTime
   options_.shutdownTimeout = 200ms;
   start();
   RawHttpClient inFlight(port());
-  inFlight.send("GET /slow HTTP/1.1\r\n\r\n");
-  {
-    std::unique_lock lock(mutex_);
-    ASSERT_TRUE(changed_.wait_for(lock, 5s, [this] { return entered_; }));
-  }
-  std::jthread stopper([this] {
-    thread_.request_stop();
-    thread_.join();
-  });
+  holdARequestInFlight(inFlight);
+  const std::jthread stopper = stopInTheBackground();
   EXPECT_TRUE(inFlight.closedByServer());
-  {
-    std::lock_guard lock(mutex_);
-    released_ = true;
-  }
-  changed_.notify_all();
+  releaseTheRequest();
 }
 
 }  // namespace

@@ -46,35 +46,19 @@ bool RawHttpClient::send(std::string_view bytes) {
   return true;
 }
 
-HttpReply RawHttpClient::readReply() {
-  HttpReply reply;
-  std::size_t headEnd = std::string::npos;
-  std::size_t length = 0;
-  char buffer[16384];
-  while (true) {
-    if (headEnd == std::string::npos) {
-      headEnd = inbox_.find("\r\n\r\n");
-      if (headEnd != std::string::npos) {
-        reply.headers = inbox_.substr(0, headEnd);
-        reply.status = std::stoi(reply.headers.substr(9, 3));
-        const std::size_t field = reply.headers.find("Content-Length: ");
-        length = field == std::string::npos ? 0 : std::stoul(reply.headers.substr(field + 16));
-      }
-    }
-    if (headEnd != std::string::npos && inbox_.size() >= headEnd + 4 + length) {
-      reply.body = inbox_.substr(headEnd + 4, length);
-      inbox_.erase(0, headEnd + 4 + length);
-      return reply;
-    }
-    const ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
-    if (n <= 0) {
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      return HttpReply{};
-    }
-    inbox_.append(buffer, static_cast<std::size_t>(n));
-  }
+HttpReply RawHttpClient::readReply(bool head) {
+  return readHttpReply(
+      inbox_,
+      [this](char* buffer, std::size_t capacity) -> std::size_t {
+        while (true) {
+          const ssize_t n = ::recv(fd_, buffer, capacity, 0);
+          if (n < 0 && errno == EINTR) {
+            continue;
+          }
+          return n > 0 ? static_cast<std::size_t>(n) : 0;
+        }
+      },
+      head);
 }
 
 bool RawHttpClient::closedByServer(std::chrono::milliseconds within) {
@@ -98,10 +82,10 @@ bool RawHttpClient::closedByServer(std::chrono::milliseconds within) {
   }
 }
 
-HttpReply httpGet(int port, const std::string& target) {
+HttpReply httpRequest(int port, const std::string& target, const std::string& method) {
   RawHttpClient client(port);
-  client.send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-  return client.readReply();
+  client.send(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  return client.readReply(method == "HEAD");
 }
 
 }  // namespace landlord::kube::testing

@@ -21,9 +21,10 @@ class RawHttpClient {
 
   // False when the server has closed the connection.
   bool send(std::string_view bytes);
-  // One answer (with a Content-Length body); status 0 when the server closed
-  // the connection first or nothing came within 5 s.
-  HttpReply readReply();
+  // One answer (with a Content-Length body, unless it answers a HEAD);
+  // status 0 when the server closed the connection first or nothing came
+  // within 5 s.
+  HttpReply readReply(bool head = false);
   // True when the server closes the connection (reads end of stream, or a
   // reset) within `within`; unread answer bytes are skipped.
   bool closedByServer(std::chrono::milliseconds within = std::chrono::seconds(5));
@@ -34,7 +35,7 @@ class RawHttpClient {
   std::string inbox_;
 };
 
-// GET `target` on a fresh connection with "Connection: close".
-HttpReply httpGet(int port, const std::string& target);
+// One request without a body on a fresh connection, with "Connection: close".
+HttpReply httpRequest(int port, const std::string& target, const std::string& method = "GET");
 
 }  // namespace landlord::kube::testing

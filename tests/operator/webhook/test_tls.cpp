@@ -249,33 +249,45 @@ void TlsTestClient::send(const std::string& data) {
   }
 }
 
-HttpReply TlsTestClient::readReply() {
+HttpReply readHttpReply(std::string& inbox,
+                        const std::function<std::size_t(char*, std::size_t)>& readSome, bool head) {
   HttpReply reply;
   char buffer[16384];
   std::size_t headEnd = std::string::npos;
   std::size_t length = 0;
   while (true) {
     if (headEnd == std::string::npos) {
-      headEnd = inbox_.find("\r\n\r\n");
+      headEnd = inbox.find("\r\n\r\n");
       if (headEnd != std::string::npos) {
-        reply.headers = inbox_.substr(0, headEnd);
+        reply.headers = inbox.substr(0, headEnd);
         reply.status = std::stoi(reply.headers.substr(9, 3));
         const std::size_t field = reply.headers.find("Content-Length: ");
-        length = field == std::string::npos ? 0 : std::stoul(reply.headers.substr(field + 16));
+        length =
+            field == std::string::npos || head ? 0 : std::stoul(reply.headers.substr(field + 16));
       }
     }
-    if (headEnd != std::string::npos && inbox_.size() >= headEnd + 4 + length) {
-      reply.body = inbox_.substr(headEnd + 4, length);
-      inbox_.erase(0, headEnd + 4 + length);
+    if (headEnd != std::string::npos && inbox.size() >= headEnd + 4 + length) {
+      reply.body = inbox.substr(headEnd + 4, length);
+      inbox.erase(0, headEnd + 4 + length);
       return reply;
     }
-    std::size_t count = 0;
-    if (SSL_read_ex(ssl_.get(), buffer, sizeof(buffer), &count) != 1) {
-      ERR_clear_error();
+    const std::size_t count = readSome(buffer, sizeof(buffer));
+    if (count == 0) {
       return HttpReply{};
     }
-    inbox_.append(buffer, count);
+    inbox.append(buffer, count);
   }
+}
+
+HttpReply TlsTestClient::readReply() {
+  return readHttpReply(inbox_, [this](char* buffer, std::size_t capacity) -> std::size_t {
+    std::size_t count = 0;
+    if (SSL_read_ex(ssl_.get(), buffer, capacity, &count) != 1) {
+      ERR_clear_error();
+      return 0;
+    }
+    return count;
+  });
 }
 
 HttpReply TlsTestClient::post(const std::string& path, const std::string& body,
