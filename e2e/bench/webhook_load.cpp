@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -270,14 +271,20 @@ int run(const Options& options) {
   const auto interval = std::chrono::duration<double>(1.0 / options.rate);
   const Clock::time_point start = Clock::now() + std::chrono::milliseconds(200);
 
-  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(options.connections));
-  std::atomic<std::uint64_t> errors{0};
-  std::atomic<std::uint64_t> denied{0};
-  std::string firstError;
-  std::mutex firstErrorMutex;
-  std::vector<std::jthread> workers;
+  // Shared by the workers; a server that stops answering leaves workers
+  // blocked, so the report is made from here after a deadline, not a join.
+  struct Results {
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::vector<double> latencies;  // ms, measured requests answered 200
+    std::uint64_t errors = 0;       // measured requests failed
+    std::uint64_t denied = 0;       // answered, not allowed
+    std::string firstError;
+    int workersDone = 0;
+  };
+  const auto results = std::make_shared<Results>();
   for (int w = 0; w < options.connections; ++w) {
-    workers.emplace_back([&, w] {
+    std::thread([=, &config, &tls, &review, &options] {
       landlord::hollow::HttpConnection connection(config, tls);
       for (std::uint64_t i = static_cast<std::uint64_t>(w); i < total;
            i += static_cast<std::uint64_t>(options.connections)) {
@@ -285,53 +292,66 @@ int run(const Options& options) {
             start + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(i));
         std::this_thread::sleep_until(due);
         kube::HttpRequest request{"POST", options.path, "application/json", review.with(i)};
+        std::string failure;
+        bool allowed = false;
         try {
           const kube::HttpResponse response = connection.send(request);
-          const double ms = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
           if (response.status != 200) {
-            throw std::runtime_error("HTTP " + std::to_string(response.status) + ": " +
-                                     response.body.substr(0, 200));
+            failure =
+                "HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
           }
-          if (response.body.find("\"allowed\":true") == std::string::npos) {
-            ++denied;
-          }
-          if (i >= warmupRequests) {
-            latencies[static_cast<std::size_t>(w)].push_back(ms);
-          }
+          allowed = response.body.find("\"allowed\":true") != std::string::npos;
         } catch (const std::exception& e) {
-          if (i >= warmupRequests) {
-            ++errors;
-          }
-          std::lock_guard lock(firstErrorMutex);
-          if (firstError.empty()) {
-            firstError = e.what();
-          }
+          failure = e.what();
         }
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
+        std::lock_guard lock(results->mutex);
+        if (!failure.empty() && results->firstError.empty()) {
+          results->firstError = failure;
+        }
+        if (i < warmupRequests) {
+          continue;
+        }
+        if (!failure.empty()) {
+          ++results->errors;
+          continue;
+        }
+        results->latencies.push_back(ms);
+        results->denied += allowed ? 0 : 1;
       }
-    });
+      std::lock_guard lock(results->mutex);
+      ++results->workersDone;
+      results->finished.notify_all();
+    }).detach();
   }
-  workers.clear();  // joins
+  const auto deadline = start + warmup + std::chrono::duration_cast<Clock::duration>(measured) +
+                        std::chrono::seconds(30);
+  std::unique_lock lock(results->mutex);
+  results->finished.wait_until(lock, deadline,
+                               [&] { return results->workersDone == options.connections; });
+  const std::uint64_t measuredTotal = total - warmupRequests;
+  const std::uint64_t stalled = measuredTotal - results->errors - results->latencies.size();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count() -
                          std::chrono::duration<double>(warmup).count();
-
-  std::vector<double> all;
-  for (const auto& some : latencies) {
-    all.insert(all.end(), some.begin(), some.end());
-  }
+  std::vector<double> all = results->latencies;
   std::sort(all.begin(), all.end());
   std::printf(
-      "%s: rate %.0f/s over %d connections, idle %d (%d handshaken): %zu answered, %llu errors, "
-      "%llu denied, %.1f/s; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+      "%s: rate %.0f/s over %d connections, idle %d (%d handshaken): %zu of %llu answered, %llu "
+      "failed, %llu never answered, %llu denied, %.1f/s; latency p50 %.2f ms, p90 %.2f ms, p99 "
+      "%.2f ms, max %.2f ms\n",
       options.label.empty() ? "webhook" : options.label.c_str(), options.rate, options.connections,
       options.idle, idle ? idle->established() : 0, all.size(),
-      static_cast<unsigned long long>(errors.load()),
-      static_cast<unsigned long long>(denied.load()), static_cast<double>(all.size()) / elapsed,
+      static_cast<unsigned long long>(measuredTotal),
+      static_cast<unsigned long long>(results->errors), static_cast<unsigned long long>(stalled),
+      static_cast<unsigned long long>(results->denied), static_cast<double>(all.size()) / elapsed,
       percentile(all, 0.5), percentile(all, 0.9), percentile(all, 0.99),
       all.empty() ? 0.0 : all.back());
-  if (!firstError.empty()) {
-    std::printf("  first error: %s\n", firstError.c_str());
+  if (!results->firstError.empty()) {
+    std::printf("  first error: %s\n", results->firstError.c_str());
   }
-  return 0;
+  std::fflush(stdout);
+  // Workers still blocked on a silent server are abandoned with the process.
+  std::_Exit(0);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // steps on its strand; and the tracker of live connections (see connection.h).
 #include "connection.h"
 
+#include <sys/socket.h>
+
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -9,6 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <mutex>
 #include <type_traits>
 #include <variant>
 
@@ -79,7 +82,16 @@ class Connection final : public ConnectionBase,
     });
   }
 
+  // The strand may be inside a handler that has not returned: the socket is
+  // shut down from here so the client learns at once, and closed on the
+  // strand when the handler is done.
   void abort() override {
+    {
+      std::lock_guard lock(socketMutex_);
+      if (socketOpen_) {
+        ::shutdown(lowest().socket().native_handle(), SHUT_RDWR);
+      }
+    }
     onStrand([](Connection& self) { self.close(); });
   }
 
@@ -246,23 +258,12 @@ class Connection final : public ConnectionBase,
       respond(textResponse(refusal->status, refusal->reason));
       return;
     }
-    if (context_.handlerPool == nullptr) {
-      respond(context_.dispatch(std::get<EndpointRequest>(request)));
-      return;
-    }
-    net::post(*context_.handlerPool, [self = this->shared_from_this(),
-                                      request = std::get<EndpointRequest>(std::move(request))] {
-      EndpointResponse response = self->context_.dispatch(request);
-      net::post(self->stream_.get_executor(),
-                self->resume([response = std::move(response)](Connection& self) mutable {
-                  self.respond(std::move(response));
-                }));
-    });
+    respond(context_.dispatch(std::get<EndpointRequest>(request)));
   }
 
   void respond(EndpointResponse response) {
     enter(State::writing);
-    keepAlive_ = keepAlive_ && !stopping_;
+    keepAlive_ = keepAlive_ && !stopping_ && !context_.stopping;
     response_.emplace(toHttpResponse(response, head_, keepAlive_, version_));
     lowest().expires_after(options().requestTimeout);
     http::async_write(stream_, *response_,
@@ -316,6 +317,8 @@ class Connection final : public ConnectionBase,
       return;
     }
     enter(State::closed);
+    std::lock_guard lock(socketMutex_);
+    socketOpen_ = false;
     lowest().close();
   }
 
@@ -330,6 +333,10 @@ class Connection final : public ConnectionBase,
   State state_ = State::reading;  // neither waiting nor closed until begin()
   bool stopping_ = false;
   bool keepAlive_ = false;
+  // abort() reaches the socket off the strand; this keeps it from shutting
+  // down a descriptor that close() has already given back.
+  std::mutex socketMutex_;
+  bool socketOpen_ = true;
   bool head_ = false;
   unsigned version_ = 11;
   Clock::time_point deadline_;

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -80,10 +79,12 @@ struct ServingContext {
   const EndpointServerOptions& options;
   const Logger& logger;
   ConnectionTracker& tracker;
-  // Answers a complete request (routes, 404, 405, handler errors).
+  // Answers a complete request (routes, 404, 405, handler errors), on the
+  // connection's I/O thread.
   std::function<EndpointResponse(const EndpointRequest&)> dispatch;
-  // Where handlers run; null: on the connection's I/O thread.
-  boost::asio::thread_pool* handlerPool = nullptr;
+  // Set when the server begins to stop: every answer from then on closes its
+  // connection, even one whose strand is still inside a handler.
+  std::atomic<bool> stopping{false};
 };
 
 // Makes a connection for an accepted socket; start() it after tracking it.

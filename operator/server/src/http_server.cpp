@@ -13,7 +13,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <cerrno>
 #include <condition_variable>
 #include <mutex>
@@ -22,6 +21,7 @@
 
 #include "connection.h"
 #include "http_messages.h"
+#include "io_threads.h"
 #include "listener.h"
 #include "tls_certificate_store.h"
 
@@ -58,6 +58,7 @@ class EndpointServer::Impl {
         tracker_(options_.maxConnections),
         context_{options_, logger_, tracker_,
                  [this](const EndpointRequest& request) { return dispatch(request); }},
+        threads_(io_, options_.ioThreads, options_.maxIoThreads, options_.handlerStall, logger_),
         acceptor_(net::make_strand(io_)),
         retryTimer_(acceptor_.get_executor()) {}
 
@@ -115,16 +116,9 @@ class EndpointServer::Impl {
 
   void run(std::stop_token stop) {
     listen();
-    if (options_.handlerThreads > 0) {
-      handlerPool_.emplace(static_cast<std::size_t>(options_.handlerThreads));
-      context_.handlerPool = &*handlerPool_;
-    }
     auto work = net::make_work_guard(io_);
     net::dispatch(acceptor_.get_executor(), [this] { accept(); });
-    std::vector<std::jthread> threads;
-    for (int i = 0; i < std::max(1, options_.ioThreads); ++i) {
-      threads.emplace_back([this] { runIo(); });
-    }
+    threads_.start();
 
     std::mutex waitMutex;
     std::condition_variable_any stopped;
@@ -132,33 +126,19 @@ class EndpointServer::Impl {
     stopped.wait(waitLock, stop, [] { return false; });
 
     shutDown();
-    if (handlerPool_) {
-      handlerPool_->join();
-    }
     work.reset();
-    io_.stop();
-    threads.clear();  // joins
+    threads_.stop();
     logger_.info("stopped");
   }
 
   std::string name() const { return options_.name; }
 
  private:
-  void runIo() {
-    while (true) {
-      try {
-        io_.run();
-        return;
-      } catch (const std::exception& e) {
-        logger_.error("I/O thread: {}", e.what());
-      }
-    }
-  }
-
   // Stops accepting, closes idle connections, lets requests in flight be
   // answered, and closes whatever is left after shutdownTimeout.
   void shutDown() {
     stopping_ = true;
+    context_.stopping = true;
     net::post(acceptor_.get_executor(), [this] {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
@@ -251,6 +231,7 @@ class EndpointServer::Impl {
       response.headers.emplace_back("Allow", allow);
       return response;
     }
+    const server::IoThreads::HandlerRun run(threads_);
     try {
       return route->handler(request);
     } catch (const std::exception& e) {
@@ -275,12 +256,11 @@ class EndpointServer::Impl {
   server::ServingContext context_;
 
   net::io_context io_;
+  server::IoThreads threads_;  // handlers run on them
   tcp::acceptor acceptor_;                                 // on its own strand
   net::steady_timer retryTimer_;                           // on the acceptor's strand
   std::chrono::steady_clock::time_point lastAcceptError_;  // on the acceptor's strand
   std::atomic<bool> stopping_{false};
-  // After the I/O context: joined first, its handlers post to connections.
-  std::optional<net::thread_pool> handlerPool_;
 };
 
 namespace {

@@ -102,8 +102,8 @@ class WebhookServer::Impl {
     out.idleTimeout = options.idleTimeout;
     out.shutdownTimeout = options.readTimeout;
     out.maxConnections = std::max<std::size_t>(1, options.maxConnections);
-    out.ioThreads = options.ioThreads;
-    out.handlerThreads = options.handlerThreads;
+    out.ioThreads = options.threads;
+    out.maxIoThreads = options.maxThreads;
     return out;
   }
 

@@ -255,7 +255,6 @@ TEST_F(HostileRequestTest, NeverClosesAConnectionInTheMiddleOfARequestToMakeRoom
 }
 
 TEST_F(HostileRequestTest, StoppingAnswersTheRequestInFlightThenCloses) {
-  options_.handlerThreads = 1;
   start();
   RawHttpClient idle(port());
   RawHttpClient inFlight(port());
@@ -271,7 +270,6 @@ TEST_F(HostileRequestTest, StoppingAnswersTheRequestInFlightThenCloses) {
 }
 
 TEST_F(HostileRequestTest, StoppingCutsRequestsStillInFlightAfterTheShutdownTimeout) {
-  options_.handlerThreads = 1;
   options_.shutdownTimeout = 200ms;
   start();
   RawHttpClient inFlight(port());

@@ -90,11 +90,12 @@ struct EndpointServerOptions {
   // Connections past this close the longest-idle one (not a limit on the
   // number served: a connection in the middle of a request is never closed).
   std::size_t maxConnections = 4096;
-  // Threads reading and writing connections.
+  // Threads serving connections; handlers run on them. When every one has
+  // been inside a handler for longer than handlerStall (a handler waiting on
+  // the API server, say), another joins, up to maxIoThreads.
   int ioThreads = 1;
-  // Threads running handlers; 0 runs them on the I/O threads, for handlers
-  // that never block. Handlers that may wait (on the API server) need some.
-  int handlerThreads = 0;
+  int maxIoThreads = 4;
+  std::chrono::milliseconds handlerStall{20};
 };
 
 class EndpointServer final : public Runnable {

@@ -47,10 +47,11 @@ struct WebhookServerOptions {
   std::chrono::milliseconds idleTimeout{120'000};
   // How often, at most, new handshakes look at the files for a new pair.
   std::chrono::milliseconds certificateCheckInterval{1'000};
-  // Threads reading and writing connections, and threads running the
-  // handlers (which may ask the API server about what the caches lack).
-  int ioThreads = 2;
-  int handlerThreads = 4;
+  // Threads serving connections and running the handlers. A handler may
+  // wait on the API server (for what the caches lack): when every thread has
+  // been in one for 20 ms, another joins, up to maxThreads.
+  int threads = 1;
+  int maxThreads = 8;
 };
 
 class WebhookServer final : public Runnable {
