@@ -1,11 +1,13 @@
-# landlord-operator and the landlord CLI in a small non-root runtime image.
-# No container engine runs on the development machines, so this file is not
-# built in CI; it uses exactly the Debian 12 packages scripts/install-deps uses.
+# landlord-operator and the landlord CLI in a small non-root image, for those
+# who build with Docker. The root filesystem is assembled by e2e/image/rootfs
+# from Debian packages, the script e2e/image/build runs without a container
+# engine: both images hold the same files, the same user (65532) and the same
+# configuration.
 
 FROM debian:bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      build-essential cmake ninja-build pkg-config \
+      build-essential cmake ninja-build pkg-config mmdebstrap \
       libcpprest-dev libboost-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev \
       prometheus-cpp-dev nlohmann-json3-dev libgtest-dev libgmock-dev \
  && rm -rf /var/lib/apt/lists/*
@@ -13,15 +15,12 @@ WORKDIR /src
 COPY . .
 RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DLANDLORD_BENCHMARKS=OFF \
  && cmake --build /build --target landlord-operator landlord \
- && strip /build/operator/landlord-operator /build/cli/landlord
+ && e2e/image/rootfs /build /rootfs
 
-FROM debian:bookworm-slim
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcpprest2.10 libssl3 libyaml-cpp0.7 libspdlog1.10 libfmt9 \
-      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 ca-certificates \
- && rm -rf /var/lib/apt/lists/*
-COPY --from=build /build/operator/landlord-operator /build/cli/landlord /usr/local/bin/
+FROM scratch
+COPY --from=build /rootfs /
+# Keep in step with the configuration e2e/image/build gives umoci.
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # The chart runs it with runAsNonRoot and a read-only root filesystem.
 USER 65532:65532
 EXPOSE 8080 8081 9443

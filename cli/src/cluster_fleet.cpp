@@ -1,3 +1,4 @@
+// The landlord objects of a live cluster, read once, and the fleet the GPUPools' status counts.
 #include "cluster_fleet.h"
 
 #include <algorithm>
@@ -5,47 +6,45 @@
 #include <stdexcept>
 
 #include "cluster_options.h"
+#include "landlord/api/v1alpha1/client.h"
 #include "landlord/placement/pool_metrics.h"
-#include "landlord_objects.h"
 
 namespace landlord::cli {
 
 namespace {
 
-using nlohmann::json;
-
-std::string nameOf(const json& object) {
-  return objects::text(object, "/metadata/name");
-}
-
-std::vector<json> listSorted(kube::Client& client, const kube::GroupVersionResource& resource,
-                             std::string_view kind) {
-  std::vector<json> items;
+template <class Object>
+std::vector<Object> listSorted(kube::Client& client, std::string_view kind) {
+  std::vector<Object> items;
   explainFailure("listing " + std::string(kind) + "s on " + client.server(),
-                 [&] { items = kube::listAll(client, resource, "").items; });
+                 [&] { items = api::list<Object>(client); });
   std::sort(items.begin(), items.end(),
-            [](const json& a, const json& b) { return nameOf(a) < nameOf(b); });
+            [](const Object& a, const Object& b) { return a.metadata.name < b.metadata.name; });
   return items;
 }
 
-placement::ResolvedPool poolFromStatus(const json& pool, const placement::Catalog& catalog,
+placement::ResolvedPool poolFromStatus(const api::GpuPool& pool, const placement::Catalog& catalog,
                                        std::vector<std::string>& warnings) {
-  const std::string name = nameOf(pool);
+  const std::string& name = pool.metadata.name;
   placement::ResolvedPool resolved{.name = name,
                                    .composition = placement::Composition(catalog.size()),
                                    .pricing = {},
                                    .observedTrainingEfficiency = std::nullopt,
                                    .metrics = {}};
-  if (!pool.contains("status")) {
+  for (const std::string& invalid : pool.invalid) {
+    warnings.push_back("pool " + name + ": " + invalid + "; read as absent");
+  }
+  if (pool.status == api::GpuPoolStatus{}) {
     warnings.push_back("pool " + name +
                        " has no status yet (is landlord-operator running?): shown empty");
   }
-  for (const json& entry : objects::list(pool, "/status/composition")) {
-    const std::string model = objects::text(entry, "/model");
-    const placement::ModelTally tally{.nodes = objects::count(entry, "/nodes"),
-                                      .gpus = objects::count(entry, "/gpus"),
-                                      .schedulableNodes = objects::count(entry, "/nodes"),
-                                      .schedulableGpus = objects::count(entry, "/gpus")};
+  for (const api::ModelComposition& entry :
+       pool.status.composition.value_or(std::vector<api::ModelComposition>{})) {
+    const std::string& model = entry.model;
+    const placement::ModelTally tally{.nodes = entry.nodes,
+                                      .gpus = entry.gpus,
+                                      .schedulableNodes = entry.nodes,
+                                      .schedulableGpus = entry.gpus};
     const auto id = catalog.findModel(model);
     if (!id) {
       warnings.push_back("pool " + name + ": GPU model \"" + model +
@@ -55,7 +54,7 @@ placement::ResolvedPool poolFromStatus(const json& pool, const placement::Catalo
       continue;
     }
     resolved.composition.add(*id, tally);
-    const std::string rate = objects::text(entry, "/ratePerGPUHour");
+    const std::string& rate = entry.ratePerGPUHour;
     if (!rate.empty()) {
       try {
         resolved.pricing.emplace(model, placement::Money::parse(rate));
@@ -65,14 +64,14 @@ placement::ResolvedPool poolFromStatus(const json& pool, const placement::Catalo
       }
     }
   }
-  for (const json& entry : objects::list(pool, "/status/unknownProducts")) {
-    resolved.composition.addUnknown({.nodes = objects::count(entry, "/nodes"),
-                                     .gpus = objects::count(entry, "/gpus"),
-                                     .schedulableNodes = 0,
-                                     .schedulableGpus = 0});
+  for (const api::UnknownProduct& entry :
+       pool.status.unknownProducts.value_or(std::vector<api::UnknownProduct>{})) {
+    resolved.composition.addUnknown(
+        {.nodes = entry.nodes, .gpus = entry.gpus, .schedulableNodes = 0, .schedulableGpus = 0});
   }
   resolved.metrics = placement::computeMetrics(resolved.composition, catalog, resolved.pricing);
-  const std::string operatorTraining = objects::text(pool, "/status/h100Equivalents/training");
+  const std::string operatorTraining =
+      pool.status.h100Equivalents ? pool.status.h100Equivalents->training : std::string();
   if (!operatorTraining.empty() && operatorTraining != resolved.metrics.trainingEq.plain()) {
     warnings.push_back("pool " + name + ": the operator counts " + operatorTraining +
                        " training H100-equivalents, this catalog " +
@@ -87,9 +86,9 @@ placement::ResolvedPool poolFromStatus(const json& pool, const placement::Catalo
 ClusterSnapshot readSnapshot(kube::Client& client, std::string name) {
   ClusterSnapshot snapshot;
   snapshot.name = std::move(name);
-  snapshot.pools = listSorted(client, objects::gpuPools(), "GPUPool");
-  snapshot.leases = listSorted(client, objects::poolLeases(), "PoolLease");
-  snapshot.tenants = listSorted(client, objects::tenants(), "Tenant");
+  snapshot.pools = listSorted<api::GpuPool>(client, "GPUPool");
+  snapshot.leases = listSorted<api::PoolLease>(client, "PoolLease");
+  snapshot.tenants = listSorted<api::Tenant>(client, "Tenant");
   return snapshot;
 }
 
@@ -104,7 +103,7 @@ placement::ResolvedFleet fleetFromPools(const ClusterSnapshot& snapshot,
     warnings.push_back(
         "the catalog has no H100 model: training H100-equivalent hours are valued at $0");
   }
-  for (const json& pool : snapshot.pools) {
+  for (const api::GpuPool& pool : snapshot.pools) {
     fleet.pools.push_back(poolFromStatus(pool, catalog, warnings));
   }
   return fleet;

@@ -1,3 +1,5 @@
+// `landlord handover`: creates the superseding PoolLease and follows both leases to the end.
+#include <optional>
 #include <ostream>
 
 #include "cluster_options.h"
@@ -5,10 +7,11 @@
 #include "duration.h"
 #include "format.h"
 #include "handover_progress.h"
+#include "landlord/api/v1alpha1/client.h"
+#include "landlord/api/v1alpha1/resources.h"
 #include "landlord/operator/base/errors.h"
 #include "landlord/operator/client/resource.h"
 #include "landlord/placement/money.h"
-#include "landlord_objects.h"
 
 namespace landlord::cli {
 
@@ -16,17 +19,14 @@ namespace {
 
 using nlohmann::json;
 
-std::string at(const json& object, const char* pointer) {
-  return objects::text(object, pointer);
-}
-
 // "colossus-1, colossus-2", or "none" — to say what the user could have meant.
-std::string existingNames(kube::Client& client, const kube::GroupVersionResource& resource) {
+template <class Object>
+std::string existingNames(kube::Client& client) {
   std::string names;
   try {
-    for (const json& item : kube::listAll(client, resource, "").items) {
+    for (const Object& item : api::list<Object>(client)) {
       names += names.empty() ? "" : ", ";
-      names += at(item, "/metadata/name");
+      names += item.metadata.name;
     }
   } catch (const kube::KubeError&) {
     return "unknown";
@@ -34,18 +34,17 @@ std::string existingNames(kube::Client& client, const kube::GroupVersionResource
   return names.empty() ? "none" : names;
 }
 
-// The object, or null when it does not exist; other failures say what was being read.
-json getOrNull(kube::Client& client, const kube::GroupVersionResource& resource,
-               const std::string& name, std::string_view kind) {
-  json object;
-  explainFailure("reading " + std::string(kind) + " " + name, [&] {
+// The object, or none when it does not exist; other failures say what was being read.
+template <class Object>
+std::optional<Object> getOrNone(kube::Client& client, const std::string& name) {
+  std::optional<Object> object;
+  explainFailure("reading " + std::string(Object::kKind) + " " + name, [&] {
     try {
-      object = client.get(resource, "", name);
+      object = api::get<Object>(client, "", name);
     } catch (const kube::NotFoundError& error) {
       if (error.status().name.empty()) {
         throw;  // not the object but the whole API is missing
       }
-      object = nullptr;
     }
   });
   return object;
@@ -82,50 +81,49 @@ HandoverRequest requestFrom(const Arguments& arguments) {
   return request;
 }
 
-json leaseObject(const HandoverRequest& request, const std::string& supersedes) {
-  json spec = {{"pool", request.pool},
-               {"tenant", request.tenant},
-               {"purpose", request.purpose},
-               {"supersedes", supersedes}};
-  if (request.rate) {
-    spec["ratePerGPUHour"] = *request.rate;
-  }
-  return {{"apiVersion", objects::kApiVersion},
-          {"kind", "PoolLease"},
-          {"metadata", {{"name", request.name}}},
-          {"spec", spec}};
+api::PoolLease leaseObject(const HandoverRequest& request, const std::string& supersedes) {
+  api::PoolLease lease;
+  lease.metadata.name = request.name;
+  lease.spec.pool = request.pool;
+  lease.spec.tenant = request.tenant;
+  lease.spec.purpose = request.purpose;
+  lease.spec.supersedes = supersedes;
+  lease.spec.ratePerGPUHour = request.rate.value_or("");
+  return lease;
 }
 
-bool isOurHandover(const json& lease, const HandoverRequest& request, const std::string& from) {
-  return at(lease, "/spec/pool") == request.pool && at(lease, "/spec/tenant") == request.tenant &&
-         at(lease, "/spec/supersedes") == from;
+bool isOurHandover(const api::PoolLease& lease, const HandoverRequest& request,
+                   const std::string& from) {
+  return lease.spec.pool == request.pool && lease.spec.tenant == request.tenant &&
+         lease.spec.supersedes == from;
 }
 
 // Checks the request against the cluster and returns the lease it supersedes.
 // Throws CommandError naming the flag at fault.
 std::string supersededLease(kube::Client& client, const HandoverRequest& request) {
-  if (getOrNull(client, objects::tenants(), request.tenant, "Tenant").is_null()) {
+  if (!getOrNone<api::Tenant>(client, request.tenant)) {
     throw CommandError("--to " + request.tenant + ": no Tenant named " + request.tenant +
-                       " (tenants: " + existingNames(client, objects::tenants()) + ")");
+                       " (tenants: " + existingNames<api::Tenant>(client) + ")");
   }
-  const json pool = getOrNull(client, objects::gpuPools(), request.pool, "GPUPool");
-  if (pool.is_null()) {
+  const std::optional<api::GpuPool> pool = getOrNone<api::GpuPool>(client, request.pool);
+  if (!pool) {
     throw CommandError("--pool " + request.pool + ": no GPUPool named " + request.pool +
-                       " (pools: " + existingNames(client, objects::gpuPools()) + ")");
+                       " (pools: " + existingNames<api::GpuPool>(client) + ")");
   }
-  const std::string holder = at(pool, "/status/lease/name");
+  const std::optional<api::PoolClaim>& claim = pool->status.lease;
+  const std::string holder = claim ? claim->name : "";
   if (holder.empty()) {
-    const std::string phase = at(pool, "/status/phase");
+    const std::string& phase = pool->status.phase;
     throw CommandError("--pool " + request.pool + ": no lease holds pool " + request.pool +
                        " (phase " + (phase.empty() ? "unknown" : phase) +
                        "), so there is nothing to hand over; create a PoolLease for " +
                        request.tenant + " without spec.supersedes instead");
   }
-  if (at(pool, "/status/lease/tenant") == request.tenant && holder != request.name) {
+  if (claim->tenant == request.tenant && holder != request.name) {
     throw CommandError("--to " + request.tenant + ": tenant " + request.tenant +
                        " already holds pool " + request.pool + " (lease " + holder + ")");
   }
-  const std::string handingTo = at(pool, "/status/handover/toLease");
+  const std::string handingTo = pool->status.handover ? pool->status.handover->toLease : "";
   if (!handingTo.empty() && handingTo != request.name) {
     throw CommandError("--pool " + request.pool + ": pool " + request.pool +
                        " is already being handed over to lease " + handingTo +
@@ -141,25 +139,31 @@ std::string startHandover(kube::Client& client, const HandoverRequest& request, 
   if (from == request.name) {
     return "";
   }
-  const json existing = getOrNull(client, objects::poolLeases(), request.name, "PoolLease");
-  if (!existing.is_null()) {
-    if (!isOurHandover(existing, request, from)) {
+  const std::optional<api::PoolLease> existing = getOrNone<api::PoolLease>(client, request.name);
+  if (existing) {
+    if (!isOurHandover(*existing, request, from)) {
       throw CommandError("--name " + request.name + ": PoolLease " + request.name +
-                         " already exists (pool " + at(existing, "/spec/pool") + ", tenant " +
-                         at(existing, "/spec/tenant") + ", supersedes " +
-                         at(existing, "/spec/supersedes") + "); choose another --name");
+                         " already exists (pool " + existing->spec.pool + ", tenant " +
+                         existing->spec.tenant + ", supersedes " + existing->spec.supersedes +
+                         "); choose another --name");
     }
     io.out << "PoolLease " << request.name << " already exists for this handover: following it\n";
     return from;
   }
   explainFailure("creating PoolLease " + request.name, [&] {
     client.create(
-        objects::poolLeases(), "", leaseObject(request, from),
+        api::poolLeases(), "", api::encode(leaseObject(request, from)),
         kube::CreateOptions{.fieldManager = "landlord-cli", .dryRun = false, .subresource = ""});
   });
   io.out << "Created PoolLease " << request.name << ": tenant " << request.tenant << " takes pool "
          << request.pool << " for " << request.purpose << ", superseding lease " << from << "\n";
   return from;
+}
+
+// The string member `key` of an events.k8s.io Event (or its `regarding`), or "".
+std::string eventText(const json& object, const char* key) {
+  const auto member = object.is_object() ? object.find(key) : object.end();
+  return member != object.end() && member->is_string() ? member->get<std::string>() : "";
 }
 
 // The newest Warning event the operator recorded about a lease, for the reason a
@@ -172,11 +176,13 @@ std::string latestWarning(kube::Client& client, const std::string& lease) {
     std::string newest;
     for (const json& event :
          kube::listAll(client, kube::resources::events(), "default", options).items) {
-      const std::string time = at(event, "/metadata/creationTimestamp");
-      if (at(event, "/regarding/kind") == "PoolLease" && at(event, "/regarding/name") == lease &&
-          at(event, "/type") == "Warning" && time >= newest) {
+      const std::string time = api::decodeMetadata(event).creationTimestamp;
+      const json regarding = event.is_object() ? event.value("regarding", json()) : json();
+      if (eventText(regarding, "kind") == api::PoolLease::kKind &&
+          eventText(regarding, "name") == lease && eventText(event, "type") == "Warning" &&
+          time >= newest) {
         newest = time;
-        note = at(event, "/note");
+        note = eventText(event, "note");
       }
     }
     return note;
@@ -185,14 +191,14 @@ std::string latestWarning(kube::Client& client, const std::string& lease) {
   }
 }
 
-std::string activeSummary(const json& lease) {
-  std::string text = "Lease " + at(lease, "/metadata/name") + " is Active: tenant " +
-                     at(lease, "/spec/tenant") + " holds pool " + at(lease, "/spec/pool") + " (" +
-                     grouped(objects::count(lease, "/status/nodes")) + " nodes, " +
-                     grouped(objects::count(lease, "/status/gpus")) + " GPUs)";
+std::string activeSummary(const api::PoolLease& lease) {
+  std::string text = "Lease " + lease.metadata.name + " is Active: tenant " + lease.spec.tenant +
+                     " holds pool " + lease.spec.pool + " (" +
+                     grouped(lease.status.nodes.value_or(0)) + " nodes, " +
+                     grouped(lease.status.gpus.value_or(0)) + " GPUs)";
   try {
-    const placement::Money rate = placement::Money::parse(at(lease, "/status/ratePerGPUHour"));
-    const placement::Money hourly = placement::Money::parse(at(lease, "/status/hourlyRate"));
+    const placement::Money rate = placement::Money::parse(lease.status.ratePerGPUHour);
+    const placement::Money hourly = placement::Money::parse(lease.status.hourlyRate);
     text += " at " + rate.format(4) + " per GPU-hour: " + hourly.format() + " an hour, " +
             hourly.times(placement::kHoursPerYear).format(0) + " a year";
   } catch (const std::invalid_argument&) {
@@ -224,10 +230,10 @@ int follow(kube::Client& client, const HandoverRequest& request, const std::stri
   };
   while (true) {
     try {
-      const json incoming = client.get(objects::poolLeases(), "", request.name);
+      const json incoming = client.get(api::poolLeases(), "", request.name);
       json outgoing;
       try {
-        outgoing = client.get(objects::poolLeases(), "", from);
+        outgoing = client.get(api::poolLeases(), "", from);
       } catch (const kube::NotFoundError&) {
         outgoing = nullptr;
       }
@@ -236,7 +242,7 @@ int follow(kube::Client& client, const HandoverRequest& request, const std::stri
       show(progressLine(view));
       if (view.state == HandoverState::Active) {
         endLine();
-        io.out << activeSummary(incoming) << "; the handover took "
+        io.out << activeSummary(api::decode<api::PoolLease>(incoming)) << "; the handover took "
                << formatDuration(
                       std::chrono::duration_cast<std::chrono::milliseconds>(pacer.now() - start))
                << "\n";
@@ -294,11 +300,11 @@ int runHandover(const Arguments& arguments, const ClusterAccess& access, Command
   const ClusterConnection cluster = connect(arguments, access);
   const std::string from = startHandover(*cluster.client, request, io);
   if (from.empty()) {
-    json lease;
+    api::PoolLease lease;
     explainFailure("reading PoolLease " + request.name,
-                   [&] { lease = cluster.client->get(objects::poolLeases(), "", request.name); });
+                   [&] { lease = api::get<api::PoolLease>(*cluster.client, "", request.name); });
     io.out << "Nothing to do: lease " << request.name << " already holds pool " << request.pool
-           << " (" << at(lease, "/status/phase") << ")\n";
+           << " (" << lease.status.phase << ")\n";
     return 0;
   }
   return follow(*cluster.client, request, from, access.pacer, io);

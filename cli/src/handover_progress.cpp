@@ -1,10 +1,13 @@
+// Where a handover stands, from the status of its two leases, and its progress line.
 #include "handover_progress.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <optional>
 
-#include "landlord_objects.h"
+#include "landlord/api/v1alpha1/names.h"
+#include "landlord/api/v1alpha1/poollease.h"
 
 namespace landlord::cli {
 
@@ -15,10 +18,6 @@ using nlohmann::json;
 constexpr std::array<const char*, 3> kReleaseSteps = {"Cordon", "Evict", "Unlabel"};
 constexpr std::array<const char*, 3> kProvisionSteps = {"Label", "Taint", "Uncordon"};
 constexpr double kStepCount = 6;
-
-std::string at(const json& object, const char* pointer) {
-  return objects::text(object, pointer);
-}
 
 std::string verb(std::string_view step) {
   if (step == "Cordon")
@@ -37,14 +36,16 @@ std::string verb(std::string_view step) {
 }
 
 // "Drained: DrainTimedOut: 3 pods left at the deadline".
-std::string describe(const json& condition) {
-  return at(condition, "/type") + ": " + at(condition, "/reason") + ": " +
-         at(condition, "/message");
+std::string describe(const api::Condition& condition) {
+  return condition.type + ": " + condition.reason + ": " + condition.message;
 }
 
-const json* recordedStep(const json& lease, std::string_view name) {
-  for (const json& entry : objects::list(lease, "/status/progress/steps")) {
-    if (entry.is_object() && entry.value("name", "") == name) {
+const api::StepProgress* recordedStep(const api::PoolLease& lease, std::string_view name) {
+  if (!lease.status.progress) {
+    return nullptr;
+  }
+  for (const api::StepProgress& entry : lease.status.progress->steps) {
+    if (entry.name == name) {
       return &entry;
     }
   }
@@ -58,11 +59,11 @@ struct HalfProgress {
 
 // One lease's three steps. A step never recorded counts as done once a later one
 // was recorded: the operator skips steps with nothing to do (no pods to evict).
-HalfProgress halfProgress(const json& lease, const std::array<const char*, 3>& steps) {
+HalfProgress halfProgress(const api::PoolLease& lease, const std::array<const char*, 3>& steps) {
   HalfProgress half;
-  const std::string leaseName = at(lease, "/metadata/name");
+  const std::string& leaseName = lease.metadata.name;
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    const json* entry = recordedStep(lease, steps[i]);
+    const api::StepProgress* entry = recordedStep(lease, steps[i]);
     bool laterRecorded = false;
     for (std::size_t j = i + 1; j < steps.size(); ++j) {
       laterRecorded = laterRecorded || recordedStep(lease, steps[j]) != nullptr;
@@ -71,9 +72,9 @@ HalfProgress halfProgress(const json& lease, const std::array<const char*, 3>& s
       half.stepsDone += laterRecorded ? 1 : 0;
       continue;
     }
-    const std::int64_t total = objects::count(*entry, "/total");
-    const std::int64_t completed = std::min(total, objects::count(*entry, "/completed"));
-    if (entry->contains("completedAt") || laterRecorded) {
+    const std::int64_t total = entry->total;
+    const std::int64_t completed = std::min(total, entry->completed);
+    if (!entry->completedAt.empty() || laterRecorded) {
       half.stepsDone += 1;
       continue;
     }
@@ -89,60 +90,65 @@ HalfProgress halfProgress(const json& lease, const std::array<const char*, 3>& s
 
 // "Drained: DrainTimedOut: 3 pods left at the deadline; ..." from every condition
 // other than Ready that is not True; the Ready message when there is none.
-std::string failureOf(const json& lease) {
+std::string failureOf(const api::PoolLease& lease) {
   std::string reasons;
-  for (const json& condition : objects::list(lease, "/status/conditions")) {
-    if (at(condition, "/type") == "Ready" || at(condition, "/status") == "True") {
+  for (const api::Condition& condition : lease.status.conditions) {
+    if (condition.type == api::kReadyCondition || condition.status == "True") {
       continue;
     }
     reasons += reasons.empty() ? "" : "; ";
     reasons += describe(condition);
   }
   if (reasons.empty()) {
-    const json* ready = objects::condition(lease, "Ready");
-    reasons = ready != nullptr ? describe(*ready) : "no condition says why";
+    const auto ready = api::findCondition(lease.status.conditions, api::kReadyCondition);
+    reasons = ready ? describe(*ready) : "no condition says why";
   }
-  return "lease " + at(lease, "/metadata/name") + " (tenant " + at(lease, "/spec/tenant") +
-         ") is " + at(lease, "/status/phase") + ": " + reasons;
+  return "lease " + lease.metadata.name + " (tenant " + lease.spec.tenant + ") is " +
+         lease.status.phase + ": " + reasons;
 }
 
-HandoverView failed(const json& lease, double stepsDone) {
+HandoverView failed(const api::PoolLease& lease, double stepsDone) {
   HandoverView view;
   view.state = HandoverState::Failed;
   view.percent = static_cast<int>(stepsDone / kStepCount * 100);
   view.activity = "Failed";
   view.failure = failureOf(lease);
-  view.failedLease = at(lease, "/metadata/name");
+  view.failedLease = lease.metadata.name;
   return view;
 }
 
 }  // namespace
 
-HandoverView viewHandover(const json& outgoing, const json& incoming) {
-  const std::string newName = at(incoming, "/metadata/name");
-  const std::string newPhase = at(incoming, "/status/phase");
-  const std::string pool = at(incoming, "/spec/pool");
+HandoverView viewHandover(const json& outgoingObject, const json& incomingObject) {
+  // Read leniently: a half-reconciled lease is shown as far as it goes.
+  const api::PoolLease incoming = api::decode<api::PoolLease>(incomingObject);
+  const std::optional<api::PoolLease> outgoing =
+      outgoingObject.is_null() ? std::nullopt
+                               : std::optional(api::decode<api::PoolLease>(outgoingObject));
+  const std::string& newName = incoming.metadata.name;
+  const std::string& newPhase = incoming.status.phase;
+  const std::string& pool = incoming.spec.pool;
   HandoverView view;
   double stepsDone = 0;
 
-  const std::string oldPhase = outgoing.is_null() ? "" : at(outgoing, "/status/phase");
-  const bool released = outgoing.is_null() || oldPhase == "Released";
+  const std::string oldPhase = outgoing ? outgoing->status.phase : "";
+  const bool released = !outgoing || oldPhase == "Released";
   if (released) {
     stepsDone = 3;
   } else if (oldPhase == "Failed") {
-    return failed(outgoing, halfProgress(outgoing, kReleaseSteps).stepsDone);
+    return failed(*outgoing, halfProgress(*outgoing, kReleaseSteps).stepsDone);
   } else if (oldPhase == "Releasing") {
-    const HalfProgress half = halfProgress(outgoing, kReleaseSteps);
+    const HalfProgress half = halfProgress(*outgoing, kReleaseSteps);
     stepsDone = half.stepsDone;
     view.activity =
-        half.activity.empty() ? "Releasing lease " + at(outgoing, "/metadata/name") : half.activity;
-    const json* drained = objects::condition(outgoing, "Drained");
-    if (drained != nullptr && at(*drained, "/reason") == "BlockedByDisruptionBudget") {
-      view.activity += " (" + at(*drained, "/message") + ")";
+        half.activity.empty() ? "Releasing lease " + outgoing->metadata.name : half.activity;
+    const auto drained = api::findCondition(outgoing->status.conditions, api::kDrainedCondition);
+    if (drained && drained->reason == "BlockedByDisruptionBudget") {
+      view.activity += " (" + drained->message + ")";
     }
   } else {
     view.activity =
-        "Waiting for landlord-operator to start releasing lease " + at(outgoing, "/metadata/name");
+        "Waiting for landlord-operator to start releasing lease " + outgoing->metadata.name;
   }
 
   if (newPhase == "Active") {
@@ -167,10 +173,10 @@ HandoverView viewHandover(const json& outgoing, const json& incoming) {
   } else if (released) {
     // Pending after the release: normally one reconcile away from claiming the pool;
     // anything else waiting says why in PoolClaimed.
-    const json* claimed = objects::condition(incoming, "PoolClaimed");
+    const auto claimed = api::findCondition(incoming.status.conditions, api::kPoolClaimedCondition);
     view.activity = "Waiting for lease " + newName + " to claim pool " + pool;
-    if (claimed != nullptr && at(*claimed, "/reason") != "WaitingForHandover") {
-      view.activity += " (" + at(*claimed, "/reason") + ": " + at(*claimed, "/message") + ")";
+    if (claimed && claimed->reason != "WaitingForHandover") {
+      view.activity += " (" + claimed->reason + ": " + claimed->message + ")";
     }
   }
   view.percent = std::clamp(static_cast<int>(stepsDone / kStepCount * 100), 0, 99);

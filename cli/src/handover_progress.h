@@ -1,5 +1,7 @@
 #pragma once
 
+// Where a handover stands, read from its two leases, and the progress line that shows it.
+
 #include <nlohmann/json.hpp>
 #include <string>
 

@@ -1,3 +1,4 @@
+// The live cluster's leases with what they earn, and its tenants with what they spend.
 #include "lease_report.h"
 
 #include <ostream>
@@ -5,19 +6,13 @@
 
 #include "format.h"
 #include "landlord/placement/money.h"
-#include "landlord_objects.h"
 #include "table.h"
 
 namespace landlord::cli {
 
 namespace {
 
-using nlohmann::json;
 using placement::Money;
-
-std::string at(const json& object, const char* pointer) {
-  return objects::text(object, pointer);
-}
 
 std::optional<Money> money(const std::string& text) {
   if (text.empty()) {
@@ -36,36 +31,35 @@ std::string dollars(const std::string& text, int places) {
   return parsed ? parsed->format(places) : (text.empty() ? "-" : text);
 }
 
-std::string joined(const json& array) {
+std::string joined(const std::vector<std::string>& items) {
   std::string text;
-  if (!array.is_array()) {
-    return text;
-  }
-  for (const json& item : array) {
-    if (item.is_string()) {
-      text += text.empty() ? "" : ",";
-      text += item.get<std::string>();
-    }
+  for (const std::string& item : items) {
+    text += text.empty() ? "" : ",";
+    text += item;
   }
   return text;
 }
 
-// A lease earns while it holds its pool: Active, or Releasing until its handover
-// ends. Other phases earn nothing, whatever rate their status still shows.
-bool earns(const json& lease) {
-  const std::string phase = at(lease, "/status/phase");
-  return phase == "Active" || phase == "Releasing";
+// "-" for what a half-reconciled object does not have yet.
+std::string orDash(const std::string& text) {
+  return text.empty() ? "-" : text;
 }
 
-std::string earning(const json& lease, const char* pointer, int places) {
-  return earns(lease) ? dollars(at(lease, pointer), places) : "-";
+// A lease earns while it holds its pool: Active, or Releasing until its handover
+// ends. Other phases earn nothing, whatever rate their status still shows.
+bool earns(const api::PoolLease& lease) {
+  return lease.status.phase == "Active" || lease.status.phase == "Releasing";
+}
+
+std::string earning(const api::PoolLease& lease, const std::string& amount, int places) {
+  return earns(lease) ? dollars(amount, places) : "-";
 }
 
 Money leasedHourly(const ClusterSnapshot& snapshot) {
   Money total;
-  for (const json& lease : snapshot.leases) {
+  for (const api::PoolLease& lease : snapshot.leases) {
     if (earns(lease)) {
-      total += money(at(lease, "/status/hourlyRate")).value_or(Money{});
+      total += money(lease.status.hourlyRate).value_or(Money{});
     }
   }
   return total;
@@ -88,15 +82,13 @@ void printLeaseReport(const ClusterSnapshot& snapshot, std::ostream& out) {
                   {"$/GPU-H", Align::Right},
                   {"HOURLY", Align::Right},
                   {"ANNUAL", Align::Right}});
-    for (const json& lease : snapshot.leases) {
-      const std::string rate = at(lease, "/status/ratePerGPUHour");
-      leases.addRow({at(lease, "/metadata/name"), at(lease, "/spec/pool"),
-                     at(lease, "/spec/tenant"), at(lease, "/spec/purpose"),
-                     at(lease, "/status/phase").empty() ? "-" : at(lease, "/status/phase"),
-                     at(lease, "/spec/supersedes").empty() ? "-" : at(lease, "/spec/supersedes"),
-                     grouped(objects::count(lease, "/status/gpus")),
-                     rate.empty() ? "-" : dollars(rate, 4), earning(lease, "/status/hourlyRate", 2),
-                     earning(lease, "/status/annualisedRevenue", 0)});
+    for (const api::PoolLease& lease : snapshot.leases) {
+      const std::string& rate = lease.status.ratePerGPUHour;
+      leases.addRow({lease.metadata.name, lease.spec.pool, lease.spec.tenant, lease.spec.purpose,
+                     orDash(lease.status.phase), orDash(lease.spec.supersedes),
+                     grouped(lease.status.gpus.value_or(0)), rate.empty() ? "-" : dollars(rate, 4),
+                     earning(lease, lease.status.hourlyRate, 2),
+                     earning(lease, lease.status.annualisedRevenue, 0)});
     }
     leases.print(out);
     const Money hourly = leasedHourly(snapshot);
@@ -115,42 +107,41 @@ void printLeaseReport(const ClusterSnapshot& snapshot, std::ostream& out) {
                  {"GPUS", Align::Right},
                  {"HOURLY SPEND", Align::Right},
                  {"ANNUAL SPEND", Align::Right}});
-  for (const json& tenant : snapshot.tenants) {
-    tenants.addRow({at(tenant, "/metadata/name"), joined(objects::list(tenant, "/spec/namespaces")),
-                    joined(objects::list(tenant, "/spec/qualifiedArchitectures")),
-                    grouped(objects::count(tenant, "/status/activeLeases")),
-                    grouped(objects::count(tenant, "/status/gpus")),
-                    dollars(at(tenant, "/status/hourlySpend"), 2),
-                    dollars(at(tenant, "/status/annualisedSpend"), 0)});
+  for (const api::Tenant& tenant : snapshot.tenants) {
+    tenants.addRow({tenant.metadata.name, joined(tenant.spec.namespaces),
+                    joined(tenant.spec.qualifiedArchitectures),
+                    grouped(tenant.status.activeLeases.value_or(0)),
+                    grouped(tenant.status.gpus.value_or(0)), dollars(tenant.status.hourlySpend, 2),
+                    dollars(tenant.status.annualisedSpend, 0)});
   }
   tenants.print(out);
 }
 
 void addLeaseReportJson(const ClusterSnapshot& snapshot, nlohmann::ordered_json& report) {
   nlohmann::ordered_json leases = nlohmann::ordered_json::array();
-  for (const json& lease : snapshot.leases) {
-    leases.push_back({{"name", at(lease, "/metadata/name")},
-                      {"pool", at(lease, "/spec/pool")},
-                      {"tenant", at(lease, "/spec/tenant")},
-                      {"purpose", at(lease, "/spec/purpose")},
-                      {"phase", at(lease, "/status/phase")},
-                      {"supersedes", at(lease, "/spec/supersedes")},
-                      {"gpus", objects::count(lease, "/status/gpus")},
-                      {"usdPerGpuHour", at(lease, "/status/ratePerGPUHour")},
-                      {"hourlyUsd", earns(lease) ? at(lease, "/status/hourlyRate") : "0"},
-                      {"annualUsd", earns(lease) ? at(lease, "/status/annualisedRevenue") : "0"}});
+  for (const api::PoolLease& lease : snapshot.leases) {
+    leases.push_back({{"name", lease.metadata.name},
+                      {"pool", lease.spec.pool},
+                      {"tenant", lease.spec.tenant},
+                      {"purpose", lease.spec.purpose},
+                      {"phase", lease.status.phase},
+                      {"supersedes", lease.spec.supersedes},
+                      {"gpus", lease.status.gpus.value_or(0)},
+                      {"usdPerGpuHour", lease.status.ratePerGPUHour},
+                      {"hourlyUsd", earns(lease) ? lease.status.hourlyRate : "0"},
+                      {"annualUsd", earns(lease) ? lease.status.annualisedRevenue : "0"}});
   }
   const Money hourly = leasedHourly(snapshot);
   report["leases"] = leases;
   report["leaseTotals"] = {{"hourlyUsd", hourly.plain(2)},
                            {"annualUsd", hourly.times(placement::kHoursPerYear).plain(2)}};
   nlohmann::ordered_json tenants = nlohmann::ordered_json::array();
-  for (const json& tenant : snapshot.tenants) {
-    tenants.push_back({{"name", at(tenant, "/metadata/name")},
-                       {"activeLeases", objects::count(tenant, "/status/activeLeases")},
-                       {"gpus", objects::count(tenant, "/status/gpus")},
-                       {"hourlyUsd", at(tenant, "/status/hourlySpend")},
-                       {"annualUsd", at(tenant, "/status/annualisedSpend")}});
+  for (const api::Tenant& tenant : snapshot.tenants) {
+    tenants.push_back({{"name", tenant.metadata.name},
+                       {"activeLeases", tenant.status.activeLeases.value_or(0)},
+                       {"gpus", tenant.status.gpus.value_or(0)},
+                       {"hourlyUsd", tenant.status.hourlySpend},
+                       {"annualUsd", tenant.status.annualisedSpend}});
   }
   report["tenants"] = tenants;
 }

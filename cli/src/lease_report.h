@@ -1,5 +1,7 @@
 #pragma once
 
+// The live cluster's part of `landlord report`: leases and what they earn, tenants and spend.
+
 #include <iosfwd>
 #include <nlohmann/json.hpp>
 

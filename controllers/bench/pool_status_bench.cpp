@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "landlord/controllers/pool_index.h"
-#include "landlord/controllers/pool_membership.h"
-#include "landlord/controllers/pool_status.h"
-#include "landlord/placement/labels.h"
+#include "landlord/api/v1alpha1/names.h"
+#include "landlord/controllers/nodes/pool_index.h"
+#include "landlord/controllers/nodes/pool_membership.h"
+#include "landlord/controllers/pools/pool_status.h"
 
 namespace landlord::controllers {
 namespace {
@@ -29,9 +29,11 @@ constexpr Group kColossus1[] = {{"NVIDIA-H100-80GB-HBM3", "H100", 18'750, 8},
                                 {"NVIDIA-H200", "H200", 6'250, 8},
                                 {"NVIDIA-GB200", "GB200", 5'000, 4}};
 
-json poolObject(const std::string& name) {
-  return {{"metadata", {{"name", name}}},
-          {"spec", {{"nodeSelector", {{"matchLabels", {{"topology.kubernetes.io/zone", name}}}}}}}};
+api::GpuPool poolObject(const std::string& name) {
+  api::GpuPool pool;
+  pool.metadata.name = name;
+  pool.spec.nodeSelector.matchLabels = {{"topology.kubernetes.io/zone", name}};
+  return pool;
 }
 
 NodePtr nodeOf(const std::string& name, const Group& group, bool unschedulable = false) {
@@ -40,8 +42,8 @@ NodePtr nodeOf(const std::string& name, const Group& group, bool unschedulable =
   node.meta.resourceVersion = "1";
   node.value.labels = {{"topology.kubernetes.io/zone", "colossus-1"},
                        {"nvidia.com/gpu.product", group.product},
-                       {std::string(placement::kPoolLabel), "colossus-1"},
-                       {std::string(placement::kGpuModelLabel), group.model}};
+                       {std::string(api::kPoolLabel), "colossus-1"},
+                       {std::string(api::kGpuModelLabel), group.model}};
   node.value.product = group.product;
   node.value.gpus = group.gpusPerNode;
   node.value.ready = true;
@@ -51,7 +53,7 @@ NodePtr nodeOf(const std::string& name, const Group& group, bool unschedulable =
 
 struct Fleet {
   placement::Catalog catalog = placement::Catalog::defaults();
-  std::vector<json> pools = {poolObject("colossus-1"), poolObject("colossus-2")};
+  std::vector<api::GpuPool> pools = {poolObject("colossus-1"), poolObject("colossus-2")};
   std::vector<NodePtr> nodes;
   PoolIndex index{catalog};
 
@@ -62,7 +64,7 @@ struct Fleet {
             nodeOf("colossus-1-" + std::string(group.model) + "-" + std::to_string(i), group));
       }
     }
-    for (const json& pool : pools) {
+    for (const api::GpuPool& pool : pools) {
       index.upsertPool(pool);
     }
     for (const NodePtr& node : nodes) {
@@ -78,12 +80,12 @@ Fleet& fleet() {
 
 void BM_PoolStatusFullWalk(benchmark::State& state) {
   Fleet& f = fleet();
-  const json pool = f.pools.front();
+  const api::GpuPool pool = f.pools.front();
   for (auto _ : state) {
     const PoolMembership membership = computeMembership("colossus-1", f.pools, f.nodes);
     const PoolSummary summary = summarize(membership, f.catalog);
-    json status = buildPoolStatus(pool, summary, computePoolFigures(pool, summary, f.catalog),
-                                  "2026-01-01T00:00:00Z");
+    api::GpuPoolStatus status = buildPoolStatus(
+        pool, summary, computePoolFigures(pool, summary, f.catalog), "2026-01-01T00:00:00Z");
     benchmark::DoNotOptimize(status);
   }
   state.counters["nodes"] = static_cast<double>(f.nodes.size());
@@ -92,12 +94,12 @@ BENCHMARK(BM_PoolStatusFullWalk)->Unit(benchmark::kMillisecond);
 
 void BM_PoolStatusFromIndex(benchmark::State& state) {
   Fleet& f = fleet();
-  const json pool = f.pools.front();
+  const api::GpuPool pool = f.pools.front();
   for (auto _ : state) {
     const PoolLabelWork labels = f.index.labelWork("colossus-1");
     const PoolSummary summary = *f.index.summary("colossus-1");
-    json status = buildPoolStatus(pool, summary, computePoolFigures(pool, summary, f.catalog),
-                                  "2026-01-01T00:00:00Z");
+    api::GpuPoolStatus status = buildPoolStatus(
+        pool, summary, computePoolFigures(pool, summary, f.catalog), "2026-01-01T00:00:00Z");
     benchmark::DoNotOptimize(labels);
     benchmark::DoNotOptimize(status);
   }
@@ -121,8 +123,8 @@ BENCHMARK(BM_PoolIndexNodeEvent)->Unit(benchmark::kMicrosecond);
 // A pool's selector edited: every node is related to the pools again.
 void BM_PoolIndexSelectorChange(benchmark::State& state) {
   Fleet& f = fleet();
-  json edited = f.pools.back();
-  edited["spec"]["nodeSelector"]["matchLabels"]["nvidia.com/gpu.product"] = "NVIDIA-B200";
+  api::GpuPool edited = f.pools.back();
+  edited.spec.nodeSelector.matchLabels["nvidia.com/gpu.product"] = "NVIDIA-B200";
   bool flip = false;
   for (auto _ : state) {
     f.index.upsertPool((flip = !flip) ? edited : f.pools.back());

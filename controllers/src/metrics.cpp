@@ -1,3 +1,4 @@
+// landlord's domain metrics on the operator's registry.
 #include "landlord/controllers/metrics.h"
 
 namespace landlord::controllers {

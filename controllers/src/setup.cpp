@@ -1,15 +1,20 @@
+// Wires landlord's caches, controllers and admission webhooks to the manager.
 #include "landlord/controllers/setup.h"
 
 #include <condition_variable>
 #include <stop_token>
 
-#include "landlord/controllers/admission_policies.h"
-#include "landlord/controllers/api.h"
+#include "landlord/api/v1alpha1/gpupool.h"
+#include "landlord/api/v1alpha1/placement.h"
+#include "landlord/api/v1alpha1/poollease.h"
+#include "landlord/api/v1alpha1/resources.h"
+#include "landlord/api/v1alpha1/tenant.h"
+#include "landlord/controllers/admission/admission_policies.h"
 #include "landlord/controllers/dependencies.h"
-#include "landlord/controllers/gpupool_reconciler.h"
-#include "landlord/controllers/placement_reconciler.h"
-#include "landlord/controllers/poollease_reconciler.h"
-#include "landlord/controllers/tenant_reconciler.h"
+#include "landlord/controllers/leases/poollease_reconciler.h"
+#include "landlord/controllers/placements/placement_reconciler.h"
+#include "landlord/controllers/pools/gpupool_reconciler.h"
+#include "landlord/controllers/tenants/tenant_reconciler.h"
 #include "landlord/operator/cache/informer.h"
 #include "landlord/operator/client/events.h"
 #include "landlord/operator/controller/controller.h"
@@ -18,15 +23,9 @@ namespace landlord::controllers {
 
 namespace {
 
-using JsonInformer = kube::Informer<json>;
-
 // Node patches in flight per handover step: enough to hide API latency, few enough
 // to stay well inside the client's QPS budget.
 constexpr int kNodeWriteParallelism = 8;
-
-json identity(const json& object) {
-  return object;
-}
 
 // Runs an informer for the manager's lifetime, on every replica.
 class InformerRunnable final : public kube::Runnable {
@@ -75,10 +74,10 @@ class ControllersImpl final : public Controllers {
       : client_(client),
         nodes_(client, kube::resources::nodes(), projectNode),
         pods_(client, kube::resources::pods(), projectPod, {{kPodNodeIndex, podNodeIndexer()}}),
-        pools_(client, api::gpuPools(), identity),
-        tenants_(client, api::tenants(), identity),
-        leases_(client, api::poolLeases(), identity),
-        placements_(client, api::placements(), identity),
+        pools_(client, api::gpuPools(), api::decode<api::GpuPool>),
+        tenants_(client, api::tenants(), api::decode<api::Tenant>),
+        leases_(client, api::poolLeases(), api::decode<api::PoolLease>),
+        placements_(client, api::placements(), api::decode<api::Placement>),
         catalog_(options.catalog) {
     if (options.registry) {
       metrics_ = std::make_unique<DomainMetrics>(*options.registry);
@@ -104,10 +103,10 @@ class ControllersImpl final : public Controllers {
   std::vector<kube::InformerBase*> informers() const {
     return {const_cast<kube::Informer<NodeInfo>*>(&nodes_),
             const_cast<kube::Informer<PodInfo>*>(&pods_),
-            const_cast<JsonInformer*>(&pools_),
-            const_cast<JsonInformer*>(&tenants_),
-            const_cast<JsonInformer*>(&leases_),
-            const_cast<JsonInformer*>(&placements_)};
+            const_cast<kube::Informer<api::GpuPool>*>(&pools_),
+            const_cast<kube::Informer<api::Tenant>*>(&tenants_),
+            const_cast<kube::Informer<api::PoolLease>*>(&leases_),
+            const_cast<kube::Informer<api::Placement>*>(&placements_)};
   }
 
   Dependencies deps(kube::Client& client) {
@@ -128,10 +127,11 @@ class ControllersImpl final : public Controllers {
   kube::Client& client_;  // asked by the webhooks when a cache misses
   kube::Informer<NodeInfo> nodes_;
   kube::Informer<PodInfo> pods_;
-  JsonInformer pools_;
-  JsonInformer tenants_;
-  JsonInformer leases_;
-  JsonInformer placements_;
+  // landlord's objects, decoded once per version (api::decode never throws).
+  kube::Informer<api::GpuPool> pools_;
+  kube::Informer<api::Tenant> tenants_;
+  kube::Informer<api::PoolLease> leases_;
+  kube::Informer<api::Placement> placements_;
   placement::Catalog catalog_;
   PoolIndex poolIndex_{catalog_};
   std::unique_ptr<DomainMetrics> metrics_;

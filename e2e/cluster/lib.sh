@@ -15,11 +15,24 @@ pid_dir=$cluster_dir/pids
 env_file=$cluster_dir/env
 admin_kubeconfig=$cluster_dir/admin.kubeconfig
 
-# Stop order: dependants first, etcd last.
-components=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
+# Stop order: dependants first, etcd last. The real node's (node.sh) run only
+# when the instance has one (NODE_ENABLED in its env file).
+control_plane_components=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
+node_components=(kube-proxy kubelet containerd)
+components=("${node_components[@]}" "${control_plane_components[@]}")
 
 say() { printf '[cluster] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+
+# shellcheck source=node.sh
+source "$cluster_here/node.sh"
+
+# The components this instance runs, in start order (env file loaded).
+instance_components() {
+  local started=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+  node_enabled && started+=(containerd kubelet kube-proxy)
+  printf '%s\n' "${started[@]}"
+}
 
 bin_dir() {
   if [[ -z ${LANDLORD_BIN_DIR:-} ]]; then
@@ -45,18 +58,32 @@ component_alive() {
   [[ $(basename "$exe") == "$1" ]]
 }
 
+# While a component starts, its pid first runs the launcher (setsid, env,
+# nsenter) that then execs it: alive means running and not yet reaped.
+component_running() {
+  local pid state
+  pid=$(pid_of "$1") || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z ]]
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Ports are chosen once per instance and kept, so a restarted component comes
-# back where its clients expect it.
+# Ports (and the real node's addresses) are chosen once per instance and kept,
+# so a restarted component comes back where its clients expect it.
 load_or_choose_ports() {
   if [[ -f $env_file ]]; then
     # shellcheck disable=SC1090
     source "$env_file"
     return
   fi
+  # Two instances starting at once must not pick the same node addresses: the
+  # lock is held until `up` has created them (node_network_up).
+  [[ ${LANDLORD_REAL_NODE:-1} == 0 ]] || take_machine_lock
+  local node_settings
+  node_settings=$(choose_node_settings)
   ETCD_CLIENT_PORT=$(free_port)
   ETCD_PEER_PORT=$(free_port)
   APISERVER_PORT=$(free_port)
@@ -64,21 +91,38 @@ load_or_choose_ports() {
   CONTROLLER_MANAGER_PORT=$(free_port)
   KWOK_PORT=$(free_port)
   ETCD_DATA_DIR=${LANDLORD_ETCD_DATA_DIR:-$(etcd_data_default)}
+  # With a real node the API server listens on this machine's end of the
+  # node's link, where pods reach it; without one, on loopback.
+  local apiserver_host=127.0.0.1
+  [[ $node_settings == *NODE_ENABLED=1* ]] && apiserver_host=$(sed -n 's/^HOST_IP=//p' <<<"$node_settings")
   cat >"$env_file" <<EOF
 ETCD_CLIENT_PORT=$ETCD_CLIENT_PORT
 ETCD_PEER_PORT=$ETCD_PEER_PORT
 ETCD_ENDPOINT=http://127.0.0.1:$ETCD_CLIENT_PORT
 ETCD_DATA_DIR=$ETCD_DATA_DIR
 APISERVER_PORT=$APISERVER_PORT
-APISERVER_URL=https://127.0.0.1:$APISERVER_PORT
+APISERVER_HOST=$apiserver_host
+APISERVER_URL=https://$apiserver_host:$APISERVER_PORT
 SCHEDULER_PORT=$SCHEDULER_PORT
 CONTROLLER_MANAGER_PORT=$CONTROLLER_MANAGER_PORT
 KWOK_PORT=$KWOK_PORT
 ADMIN_KUBECONFIG=$admin_kubeconfig
 CA_CERT=$pki_dir/ca.crt
+$node_settings
 EOF
   # shellcheck disable=SC1090
   source "$env_file"
+}
+
+# Held by this process until it exits or releases it (see load_or_choose_ports).
+take_machine_lock() {
+  mkdir -p "$(dirname "$machine_lock")"
+  exec {machine_lock_fd}>"$machine_lock"
+  flock "$machine_lock_fd"
+}
+release_machine_lock() {
+  [[ -n ${machine_lock_fd:-} ]] && exec {machine_lock_fd}>&-
+  machine_lock_fd=
 }
 
 # etcd fsyncs every write; on tmpfs a 57,500-node fleet is created in seconds
@@ -93,9 +137,14 @@ etcd_data_default() {
 
 # --- certificates -----------------------------------------------------------
 
+# Issued once; issued again when its subject or extensions change (a real
+# node's addresses differ from one start to the next).
 issue_cert() { # name subject extensions
   local name=$1 subject=$2 ext=$3
-  [[ -f $pki_dir/$name.crt ]] && return
+  local request="$subject
+$ext"
+  [[ -f $pki_dir/$name.crt && $(cat "$pki_dir/$name.request" 2>/dev/null) == "$request" ]] && return
+  printf '%s' "$request" >"$pki_dir/$name.request"
   openssl req -new -newkey rsa:2048 -nodes -keyout "$pki_dir/$name.key" -subj "$subject" \
     -out "$pki_dir/$name.csr" 2>/dev/null
   printf '%s\n' "$ext" >"$pki_dir/$name.ext"
@@ -114,16 +163,24 @@ make_pki() {
   local client='basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth'
-  local server='basicConstraints=CA:FALSE
+  local serving='basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local'
-  issue_cert apiserver "/CN=kube-apiserver" "$server"
-  issue_cert components-serving "/CN=localhost" "$server"
+subjectAltName='
+  local names=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+  issue_cert apiserver "/CN=kube-apiserver" "${serving}IP:127.0.0.1,IP:$APISERVER_HOST,IP:$(kubernetes_service_ip),$names"
+  issue_cert components-serving "/CN=localhost" "${serving}IP:127.0.0.1,$names"
   issue_cert admin "/O=system:masters/CN=landlord-admin" "$client"
   issue_cert kube-scheduler "/CN=system:kube-scheduler" "$client"
   issue_cert kube-controller-manager "/CN=system:kube-controller-manager" "$client"
   issue_cert kwok "/O=system:masters/CN=kwok" "$client"
+  if node_enabled; then
+    issue_cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" "$client"
+    issue_cert kubelet-serving "/CN=$NODE_NAME" "${serving}IP:$NODE_IP,DNS:$NODE_NAME"
+    issue_cert kube-proxy "/CN=system:kube-proxy" "$client"
+    # The API server's identity towards the kubelet (logs, exec, port-forward).
+    issue_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "$client"
+  fi
   if [[ ! -f $pki_dir/service-account.key ]]; then
     openssl genrsa -out "$pki_dir/service-account.key" 2048 2>/dev/null
     openssl rsa -in "$pki_dir/service-account.key" -pubout -out "$pki_dir/service-account.pub" 2>/dev/null
@@ -138,7 +195,7 @@ kind: Config
 clusters:
 - name: landlord-local
   cluster:
-    server: https://127.0.0.1:$APISERVER_PORT
+    server: $APISERVER_URL
     certificate-authority: $pki_dir/ca.crt
 users:
 - name: $user
@@ -161,7 +218,14 @@ write_kubeconfigs() {
   for c in kube-scheduler kube-controller-manager kwok; do
     write_kubeconfig "$cluster_dir/$c.kubeconfig" "$c"
   done
+  if node_enabled; then
+    write_kubeconfig "$cluster_dir/kubelet.kubeconfig" kubelet
+    write_kubeconfig "$cluster_dir/kube-proxy.kubeconfig" kube-proxy
+  fi
 }
+
+service_cidr() { if node_enabled; then echo "$SERVICE_CIDR"; else echo 10.96.0.0/16; fi; }
+kubernetes_service_ip() { if node_enabled; then echo "$KUBERNETES_SERVICE_IP"; else echo 10.96.0.1; fi; }
 
 # --- processes ----------------------------------------------------------------
 
@@ -186,7 +250,7 @@ wait_ready() { # name timeout-seconds probe...
   shift 2
   local deadline=$((SECONDS + timeout))
   until "$@" >/dev/null 2>&1; do
-    if ! component_alive "$name"; then
+    if ! component_running "$name"; then
       tail -n 30 "$log_dir/$name.log" >&2 || true
       die "$name exited during start; its log is $log_dir/$name.log"
     fi
@@ -221,10 +285,19 @@ start_etcd() {
 # TaintNodesByCondition taints every new Node not-ready until the node-lifecycle
 # controller sees it Ready; that controller is deliberately absent here, so the
 # taint would never leave the hollow nodes (which are created Ready).
+# With a real node, the API server publishes its address as the endpoint of the
+# `kubernetes` Service (lease reconciler), so pods reach it by in-cluster config.
 start_kube_apiserver() {
+  local node_flags=(--endpoint-reconciler-type none)
+  if node_enabled; then
+    node_flags=(--endpoint-reconciler-type lease
+      --kubelet-client-certificate "$pki_dir/apiserver-kubelet-client.crt"
+      --kubelet-client-key "$pki_dir/apiserver-kubelet-client.key"
+      --kubelet-preferred-address-types InternalIP)
+  fi
   launch kube-apiserver env GOGC="$apiserver_gogc" "$(bin_dir)/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
+    --bind-address "$APISERVER_HOST" --advertise-address "$APISERVER_HOST" --secure-port "$APISERVER_PORT" \
     --tls-cert-file "$pki_dir/apiserver.crt" --tls-private-key-file "$pki_dir/apiserver.key" \
     --client-ca-file "$pki_dir/ca.crt" \
     --authorization-mode Node,RBAC \
@@ -232,13 +305,13 @@ start_kube_apiserver() {
     --service-account-key-file "$pki_dir/service-account.pub" \
     --service-account-signing-key-file "$pki_dir/service-account.key" \
     --api-audiences https://kubernetes.default.svc.cluster.local \
-    --service-cluster-ip-range 10.96.0.0/16 \
-    --allow-privileged --endpoint-reconciler-type none \
+    --service-cluster-ip-range "$(service_cidr)" \
+    --allow-privileged "${node_flags[@]}" \
     --disable-admission-plugins TaintNodesByCondition \
     --max-requests-inflight 2000 --max-mutating-requests-inflight 1000 \
     --profiling=false --enable-garbage-collector=true \
     --v 1
-  wait_ready kube-apiserver 120 https_probe "https://127.0.0.1:$APISERVER_PORT/readyz" admin
+  wait_ready kube-apiserver 120 https_probe "$APISERVER_URL/readyz" admin
 }
 
 start_kube_controller_manager() {
@@ -250,6 +323,8 @@ start_kube_controller_manager() {
   local controllers=garbage-collector-controller,namespace-controller,replicaset-controller
   controllers+=,deployment-controller,disruption-controller,serviceaccount-controller
   controllers+=,serviceaccount-token-controller,root-ca-certificate-publisher-controller
+  # kube-proxy routes a Service to the pods its EndpointSlices list.
+  node_enabled && controllers+=,endpointslice-controller
   launch kube-controller-manager "$(bin_dir)/kube-controller-manager" \
     --kubeconfig "$kc" --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
     --bind-address 127.0.0.1 --secure-port "$CONTROLLER_MANAGER_PORT" \
@@ -287,6 +362,9 @@ start_component() {
     kube-controller-manager) start_kube_controller_manager ;;
     kube-scheduler) start_kube_scheduler ;;
     kwok) start_kwok ;;
+    containerd) start_containerd ;;
+    kubelet) start_kubelet ;;
+    kube-proxy) start_kube_proxy ;;
     *) die "unknown component '$1' (one of: ${components[*]})" ;;
   esac
 }

@@ -102,10 +102,11 @@ TEST(OperatorE2EAuth, ServiceAccountTokenInClusterStyleWithRotation) {
   writeFile(dir.path() / "namespace", ns.name());
   InClusterOptions options;
   options.serviceAccountDir = dir.path().string();
+  std::string host = clusterEnv("APISERVER_HOST");
   std::string port = clusterEnv("APISERVER_PORT");
-  options.env = [port](std::string_view name) -> std::optional<std::string> {
+  options.env = [host, port](std::string_view name) -> std::optional<std::string> {
     if (name == "KUBERNETES_SERVICE_HOST")
-      return "127.0.0.1";
+      return host;
     if (name == "KUBERNETES_SERVICE_PORT")
       return port;
     return std::nullopt;

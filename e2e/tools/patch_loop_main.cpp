@@ -18,9 +18,10 @@
 #include <thread>
 #include <vector>
 
-#include "landlord/controllers/api.h"
-#include "landlord/controllers/handover_executor.h"
-#include "landlord/controllers/node_writer.h"
+#include "landlord/controllers/leases/handover_executor.h"
+#include "landlord/controllers/nodes/node_writer.h"
+#include "landlord/controllers/projections/node.h"
+#include "landlord/controllers/projections/pod.h"
 #include "landlord/operator/base/errors.h"
 #include "landlord/operator/client/kubeconfig.h"
 #include "landlord/operator/client/rest_client.h"

@@ -144,14 +144,19 @@ const std::vector<FlagSpec>& flagSpecs() {
        "GPU catalog file (YAML: models with architecture, H100-equivalents, price and GPU "
        "Feature Discovery products). Empty: the built-in catalog.",
        [](OperatorFlags& f, const std::string& v) { f.catalogPath = v; }},
-      {"kube-api-qps", "float", "20", "Queries per second to the API server (client side).",
+      {"kube-api-qps", "float", "0",
+       "Queries per second to the API server, limited client side; 0 turns the client-side "
+       "limit off and leaves flow control to the API server's Priority and Fairness, as "
+       "controller-runtime does.",
        [](OperatorFlags& f, const std::string& v) {
          f.kubeApiQps = parseDouble(v);
-         if (f.kubeApiQps <= 0) {
-           throw std::invalid_argument("must be positive");
+         if (f.kubeApiQps < 0) {
+           throw std::invalid_argument("must not be negative");
          }
        }},
-      {"kube-api-burst", "int", "30", "Burst of queries to the API server (client side).",
+      {"kube-api-burst", "int", "30",
+       "Burst of queries to the API server above --kube-api-qps (client side; unused when "
+       "--kube-api-qps is 0).",
        [](OperatorFlags& f, const std::string& v) {
          f.kubeApiBurst = parseInt(v);
          if (f.kubeApiBurst < 1) {

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "landlord/api/v1alpha1/resources.h"
 #include "landlord/cli/cluster.h"
 #include "landlord/cli/command_registry.h"
 #include "landlord/cli/commands.h"
 #include "landlord/testing/fake_client.h"
-#include "landlord_objects.h"
 
 namespace landlord::cli::testing {
 
@@ -56,8 +56,8 @@ class FakeCluster {
   void addTenant(const std::string& name, const std::string& ns, const std::string& hourlySpend,
                  int activeLeases) {
     client_->create(
-        objects::tenants(), "",
-        {{"apiVersion", objects::kApiVersion},
+        api::tenants(), "",
+        {{"apiVersion", api::kApiVersion},
          {"kind", "Tenant"},
          {"metadata", {{"name", name}}},
          {"spec", {{"namespaces", {ns}}, {"qualifiedArchitectures", {"hopper", "blackwell"}}}},
@@ -86,8 +86,8 @@ class FakeCluster {
     if (!lease.empty()) {
       status["lease"] = {{"name", lease}, {"tenant", tenant}};
     }
-    client_->create(objects::gpuPools(), "",
-                    {{"apiVersion", objects::kApiVersion},
+    client_->create(api::gpuPools(), "",
+                    {{"apiVersion", api::kApiVersion},
                      {"kind", "GPUPool"},
                      {"metadata", {{"name", name}}},
                      {"spec", json::object()},
@@ -106,14 +106,14 @@ class FakeCluster {
     if (!supersedes.empty()) {
       spec["supersedes"] = supersedes;
     }
-    json lease = {{"apiVersion", objects::kApiVersion},
+    json lease = {{"apiVersion", api::kApiVersion},
                   {"kind", "PoolLease"},
                   {"metadata", {{"name", name}}},
                   {"spec", spec}};
     if (!status.is_null()) {
       lease["status"] = status;
     }
-    client_->create(objects::poolLeases(), "", lease);
+    client_->create(api::poolLeases(), "", lease);
   }
 
   void setStatus(const kube::GroupVersionResource& resource, const std::string& name,

@@ -92,7 +92,7 @@ TEST(ClusterReportTest, JsonCarriesPoolsLeasesAndTenants) {
 
 TEST(ClusterReportTest, PoolWithoutStatusIsShownEmptyWithAWarning) {
   FakeCluster cluster;
-  cluster.client().create(objects::gpuPools(), "",
+  cluster.client().create(api::gpuPools(), "",
                           {{"metadata", {{"name", "fresh"}}}, {"spec", nlohmann::json::object()}});
   const Outcome live = cluster.run({"report"});
   ASSERT_EQ(live.exitCode, 0) << live.err;

@@ -30,7 +30,7 @@ class HandoverCommandTest : public ::testing::Test {
   void SetUp() override { cluster.addReferenceFleet(); }
 
   void setLease(const std::string& name, const json& status) {
-    cluster.setStatus(objects::poolLeases(), name, status);
+    cluster.setStatus(api::poolLeases(), name, status);
   }
 
   // The operator's way through a handover, one reconcile between two polls.
@@ -63,7 +63,7 @@ TEST_F(HandoverCommandTest, CreatesTheSupersedingLeaseAndFollowsItToActive) {
       cluster.run({"handover", "--pool", "colossus-1", "--to", "lessee", "--rate", "2.60"});
   ASSERT_EQ(result.exitCode, 0) << result.err;
 
-  const json lease = cluster.client().get(objects::poolLeases(), "", "lessee-colossus-1");
+  const json lease = cluster.client().get(api::poolLeases(), "", "lessee-colossus-1");
   EXPECT_EQ(lease["spec"], json({{"pool", "colossus-1"},
                                  {"tenant", "lessee"},
                                  {"purpose", "inference"},
@@ -156,7 +156,7 @@ TEST_F(HandoverCommandTest, UnknownTenantNamesTheFlag) {
   EXPECT_EQ(result.exitCode, 1);
   EXPECT_EQ(result.err,
             "landlord handover: --to nobody: no Tenant named nobody (tenants: lessee, owner)\n");
-  EXPECT_EQ(cluster.client().objects(objects::poolLeases()).size(), 2u);
+  EXPECT_EQ(cluster.client().objects(api::poolLeases()).size(), 2u);
 }
 
 TEST_F(HandoverCommandTest, UnknownPoolNamesTheFlag) {

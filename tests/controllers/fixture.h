@@ -8,12 +8,19 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "landlord/controllers/api.h"
+#include "landlord/api/v1alpha1/gpupool.h"
+#include "landlord/api/v1alpha1/poollease.h"
+#include "landlord/api/v1alpha1/resources.h"
+#include "landlord/api/v1alpha1/tenant.h"
 #include "landlord/controllers/dependencies.h"
-#include "landlord/controllers/pool_index.h"
+#include "landlord/controllers/leases/pool_claim.h"
+#include "landlord/controllers/nodes/pool_index.h"
 #include "landlord/operator/base/logging.h"
 #include "landlord/operator/cache/informer.h"
 #include "landlord/operator/controller/reconciler.h"
@@ -23,6 +30,18 @@
 namespace landlord::controllers::testing {
 
 using kube::FakeClient;
+using nlohmann::json;
+
+// The condition of `type` in a status as the server holds it, read through the
+// typed API (every kind's conditions decode alike).
+inline std::optional<api::Condition> findCondition(const json& status, std::string_view type) {
+  return api::findCondition(api::decode<api::Tenant>({{"status", status}}).status.conditions, type);
+}
+
+// The claim in a GPUPool as the server holds it.
+inline std::optional<Claim> claimOf(const json& pool) {
+  return controllers::claimOf(api::decode<api::GpuPool>(pool));
+}
 
 inline json node(const std::string& name, const std::string& zone, const std::string& product,
                  int gpus) {
@@ -81,9 +100,9 @@ class World : public ::testing::Test {
   World()
       : nodes_(fake_, kube::resources::nodes(), projectNode),
         pods_(fake_, kube::resources::pods(), projectPod, {{kPodNodeIndex, podNodeIndexer()}}),
-        pools_(fake_, api::gpuPools(), identity),
-        leases_(fake_, api::poolLeases(), identity),
-        tenants_(fake_, api::tenants(), identity),
+        pools_(fake_, api::gpuPools(), api::decode<api::GpuPool>),
+        leases_(fake_, api::poolLeases(), api::decode<api::PoolLease>),
+        tenants_(fake_, api::tenants(), api::decode<api::Tenant>),
         catalog_(placement::Catalog::defaults()),
         poolIndex_(catalog_),
         logger_(kube::makeSpdlogLogger("test", kube::LogFormat::text, spdlog::level::off)) {
@@ -138,8 +157,6 @@ class World : public ::testing::Test {
     return n;
   }
 
-  static json identity(const json& object) { return object; }
-
   template <class T>
   void relist(kube::Informer<T>& informer, const kube::GroupVersionResource& resource) {
     informer.beginReplace();
@@ -152,9 +169,9 @@ class World : public ::testing::Test {
   FakeClient fake_;
   kube::Informer<NodeInfo> nodes_;
   kube::Informer<PodInfo> pods_;
-  kube::Informer<json> pools_;
-  kube::Informer<json> leases_;
-  kube::Informer<json> tenants_;
+  kube::Informer<api::GpuPool> pools_;
+  kube::Informer<api::PoolLease> leases_;
+  kube::Informer<api::Tenant> tenants_;
   placement::Catalog catalog_;
   PoolIndex poolIndex_;
   kube::Logger logger_;

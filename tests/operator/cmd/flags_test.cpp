@@ -33,6 +33,16 @@ TEST(FlagsTest, DefaultsFollowControllerRuntime) {
   EXPECT_EQ(flags.logLevel, spdlog::level::info);
 }
 
+// As controller-runtime since v0.21: no client-side limit unless asked for; the
+// API server's Priority and Fairness (the chart's FlowSchema) limits landlord.
+TEST(FlagsTest, TheClientSideRateLimitIsOffUnlessSet) {
+  EXPECT_EQ(parseFlags({}).kubeApiQps, 0.0);
+  EXPECT_EQ(parseFlags({"--kube-api-qps=0"}).kubeApiQps, 0.0);
+  EXPECT_EQ(parseFlags({"--kube-api-qps=20"}).kubeApiQps, 20.0);
+  EXPECT_EQ(errorOf({"--kube-api-qps=-1"}),
+            "invalid value \"-1\" for flag --kube-api-qps: must not be negative");
+}
+
 TEST(FlagsTest, ParsesEqualsSpaceSingleDashAndBooleans) {
   const OperatorFlags flags = parseFlags(
       {"--leader-elect", "--metrics-bind-address=127.0.0.1:0", "--health-probe-bind-address", "0",

@@ -317,6 +317,27 @@ TEST_F(WebhookServerTest, StopsPromptlyWithAnIdleKeptAliveConnection) {
   EXPECT_TRUE(client.closedByServer());
 }
 
+// A rolling upgrade stops a replica while the apiserver still sends it requests
+// on kept-alive connections: one that has begun to arrive is answered, not cut.
+TEST_F(WebhookServerTest, FinishesARequestThatBeganBeforeTheStop) {
+  start();
+  TlsTestClient client(port(), pki_.caCertificate);
+  const std::string body = testing::admissionReviewBody("uid-s", "lease-s");
+  client.send(
+      "POST /validate-poollease HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, body.size() / 2));
+  thread_.request_stop();
+  client.send(body.substr(body.size() / 2));
+  const HttpReply reply = client.readReply();
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(json::parse(reply.body)["response"]["uid"], "uid-s");
+  // No further request may follow on a connection of a stopping server.
+  EXPECT_NE(reply.headers.find("Connection: close"), std::string::npos) << reply.headers;
+  EXPECT_TRUE(client.closedByServer());
+  thread_.join();
+}
+
 TEST_F(WebhookServerTest, CountsRequestsUnderControllerRuntimeNames) {
   start();
   TlsTestClient client(port(), pki_.caCertificate);

@@ -1,0 +1,430 @@
+// The PoolLease controller: one pass claims the pool, provisions it, or releases it to a successor.
+#include "landlord/controllers/leases/poollease_reconciler.h"
+
+#include <algorithm>
+
+#include "landlord/api/v1alpha1/client.h"
+#include "landlord/api/v1alpha1/names.h"
+#include "landlord/controllers/leases/lease_status.h"
+#include "landlord/controllers/leases/pool_claim.h"
+#include "landlord/placement/lease.h"
+
+namespace landlord::controllers {
+
+namespace placement = landlord::placement;
+using kube::Result;
+
+namespace {
+
+bool released(const api::PoolLease& lease) {
+  return lease.status.phase == "Released";
+}
+
+std::vector<std::string> withoutFinalizer(const std::vector<std::string>& finalizers) {
+  std::vector<std::string> out;
+  for (const std::string& f : finalizers) {
+    if (f != api::kLeaseFinalizer) {
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct PoolLeaseReconciler::Pass {
+  kube::ReconcileContext& context;
+  api::PoolLease lease;
+  api::PoolLeaseStatus status;  // working copy, written at the end when changed
+  std::string name;
+  std::string poolName;
+  std::string tenant;
+  std::string now;
+  std::optional<api::GpuPool> pool;  // none when the pool does not exist
+  // Why the lease is in its phase, for the Ready condition (set by setPhase).
+  std::optional<std::pair<std::string, std::string>> readyReason;
+  // A handover that completed in this pass, in seconds: observed once the status
+  // saying Active is written, so a pass retried after a conflict counts it once.
+  std::optional<double> handoverSeconds;
+};
+
+std::optional<api::PoolLease> PoolLeaseReconciler::successorOf(const std::string& lease) {
+  for (const auto& cached : deps_.leases.list()) {
+    const api::PoolLease& other = cached->value;
+    const std::string& phase = other.status.phase;
+    if (other.spec.supersedes == lease && !other.metadata.deleting() && phase != "Released" &&
+        phase != "Failed") {
+      return other;
+    }
+  }
+  return std::nullopt;
+}
+
+HandoverParty PoolLeaseReconciler::partyOf(const std::string& lease, const std::string& tenant) {
+  HandoverParty party{lease, tenant, {}};
+  // An unknown tenant has no namespaces: none of its pods can be found to evict.
+  if (const auto object = deps_.tenants.get(tenant)) {
+    party.namespaces = object->value.spec.namespaces;
+  }
+  return party;
+}
+
+std::vector<NodePtr> PoolLeaseReconciler::membersOf(const std::string& pool) {
+  return deps_.poolIndex.members(pool);
+}
+
+std::optional<api::PoolLease> PoolLeaseReconciler::liveHolder(const Claim& claim) {
+  std::optional<api::PoolLease> holder;
+  const auto cached = deps_.leases.get(claim.lease);
+  if (cached && cached->meta.uid == claim.uid) {
+    holder = cached->value;
+  } else {
+    // The cache may not have seen the holder yet (created and claimed moments ago,
+    // perhaps by another replica): only the server can say the claim is stale
+    // before it is taken over.
+    try {
+      holder = api::get<api::PoolLease>(deps_.client, "", claim.lease);
+    } catch (const kube::NotFoundError&) {
+      return std::nullopt;
+    }
+  }
+  if (holder->metadata.uid != claim.uid || released(*holder)) {
+    return std::nullopt;  // a stale claim: its lease is gone or done (Released is final)
+  }
+  return holder;
+}
+
+void PoolLeaseReconciler::setPhase(Pass& pass, std::string_view phase, const std::string& reason,
+                                   const std::string& message) {
+  pass.readyReason = std::make_pair(reason, message);
+  const std::string before = pass.status.phase;
+  if (before == phase) {
+    return;
+  }
+  pass.status.phase = phase;
+  pass.context.log.info("lease {} {} -> {}: {}", pass.name, before.empty() ? "new" : before, phase,
+                        message);
+  if (deps_.events) {
+    const bool warning = phase == "Failed";
+    deps_.events->record(api::referenceTo(pass.lease),
+                         warning ? kube::EventType::Warning : kube::EventType::Normal, reason,
+                         std::string(phase), message);
+  }
+}
+
+void PoolLeaseReconciler::writeStatus(Pass& pass) {
+  const std::int64_t generation = pass.lease.metadata.generation;
+  pass.status.observedGeneration = generation;
+  const std::string phase = pass.status.phase.empty() ? "Pending" : pass.status.phase;
+  const bool ready = phase == "Active";
+  const bool phaseChanged = phase != pass.lease.status.phase;
+  if (phase == "Released" || phase == "Failed") {
+    // A lease earns only while it holds the pool; its figures stay in status
+    // (nodes, gpus, ratePerGPUHour) but it no longer earns anything.
+    if (!pass.status.hourlyRate.empty() || !pass.status.annualisedRevenue.empty()) {
+      pass.status.hourlyRate = "0";
+      pass.status.annualisedRevenue = "0";
+    }
+    if (deps_.metrics) {
+      deps_.metrics->setLeaseHourlyRevenue(pass.name, pass.tenant, pass.poolName, 0);
+    }
+  }
+  if (ready) {
+    api::setCondition(pass.status.conditions,
+                      {api::kReadyCondition, "True", phase,
+                       "the tenant holds every node of pool " + pass.poolName},
+                      generation, pass.now);
+  } else if (pass.readyReason) {
+    // The specific reason (PoolLeased, PoolNotFound, DrainTimedOut...) tells the
+    // user what to do; the phase alone does not.
+    api::setCondition(
+        pass.status.conditions,
+        {api::kReadyCondition, "False", pass.readyReason->first, pass.readyReason->second},
+        generation, pass.now);
+  } else if (phaseChanged || !api::findCondition(pass.status.conditions, api::kReadyCondition)) {
+    api::setCondition(pass.status.conditions,
+                      {api::kReadyCondition, "False", phase, "lease is " + phase}, generation,
+                      pass.now);
+  }
+  if (pass.status == pass.lease.status) {
+    return;
+  }
+  pass.lease = api::writeStatus(deps_.client, pass.lease, pass.status);
+  if (pass.handoverSeconds && deps_.metrics) {
+    deps_.metrics->observeHandover(*pass.handoverSeconds);
+  }
+}
+
+Result PoolLeaseReconciler::runStep(Pass& pass, const placement::HandoverStep& step) {
+  if (step.stage != placement::HandoverStage::Evict) {
+    const NodeStepOutcome outcome =
+        applyNodeStep(deps_.client, membersOf(pass.poolName), step, deps_.nodeWriteParallelism);
+    pass.context.log.info("{}: patched {} nodes, {} left for the next pass", step.summary,
+                          outcome.patched, outcome.retryLater);
+    return Result::requeueAfter(kProgressPoll);
+  }
+  const DrainSettings settings = drainSettingsOf(pass.lease);
+  if (!pass.status.drain || pass.status.drain->startedAt.empty()) {
+    const auto start = deps_.now();
+    api::DrainStatus& started = pass.status.drain.emplace();
+    started.startedAt = formatTime(start);
+    started.deadline = formatTime(start + std::chrono::seconds(settings.timeoutSeconds));
+    started.forcedPods = 0;
+  }
+  api::DrainStatus& drain = *pass.status.drain;
+  const auto deadline = parseTime(drain.deadline);
+  const bool deadlinePassed = deadline && deps_.now() >= *deadline;
+  if (deadlinePassed && settings.policy == DrainPolicy::Fail) {
+    setPhase(pass, "Failed", "DrainTimedOut",
+             std::to_string(step.evictions.size()) + " pods of tenant " + pass.tenant +
+                 " were still on pool " + pass.poolName +
+                 " at the drain deadline (policy Fail); set spec.drain.policy: Force to delete "
+                 "them");
+    api::setCondition(pass.status.conditions,
+                      {api::kDrainedCondition, "False", "DrainTimedOut",
+                       std::to_string(step.evictions.size()) + " pods left at the deadline"},
+                      pass.lease.metadata.generation, pass.now);
+    return Result::success();
+  }
+  const EvictOutcome outcome =
+      applyEvictStep(deps_.client, deps_.pods, step, settings, deadlinePassed);
+  drain.podsRemaining = static_cast<std::int64_t>(step.evictions.size());
+  drain.forcedPods = drain.forcedPods.value_or(0) + static_cast<std::int64_t>(outcome.forced);
+  api::setCondition(pass.status.conditions,
+                    {api::kDrainedCondition, "False",
+                     outcome.blocked > 0 ? "BlockedByDisruptionBudget" : "Evicting",
+                     std::to_string(step.evictions.size()) + " pods to leave, " +
+                         std::to_string(outcome.blocked) + " refused by a PodDisruptionBudget"},
+                    pass.lease.metadata.generation, pass.now);
+  return Result::requeueAfter(outcome.blocked > 0 ? std::chrono::milliseconds(5000)
+                                                  : kProgressPoll);
+}
+
+Result PoolLeaseReconciler::finalize(Pass& pass) {
+  if (pass.pool && holds(*pass.pool, pass.lease)) {
+    const placement::HandoverPlan plan =
+        placement::planHandover(observeHandover(pass.poolName, membersOf(pass.poolName), deps_.pods,
+                                                partyOf(pass.name, pass.tenant), std::nullopt));
+    recordProgress(pass.status, plan, pass.name, pass.now);
+    if (!plan.complete()) {
+      setPhase(pass, "Releasing", "LeaseDeleted", "lease deleted: releasing its nodes first");
+      Result result = runStep(pass, plan.steps.front());
+      writeStatus(pass);
+      return result;
+    }
+    dropClaim(deps_.client, *pass.pool);
+  }
+  api::writeFinalizers(deps_.client, pass.lease, withoutFinalizer(pass.lease.metadata.finalizers));
+  return Result::success();
+}
+
+Result PoolLeaseReconciler::claim(Pass& pass) {
+  const std::optional<Claim> current = claimOf(*pass.pool);
+  if (current && liveHolder(*current)) {
+    const std::string& supersedes = pass.lease.spec.supersedes;
+    if (supersedes == current->lease) {
+      setPhase(pass, "Pending", "WaitingForHandover",
+               "waiting for lease " + current->lease + " to release pool " + pass.poolName);
+      api::setCondition(pass.status.conditions,
+                        {api::kPoolClaimedCondition, "False", "WaitingForHandover",
+                         "lease " + current->lease + " (tenant " + current->tenant +
+                             ") is releasing pool " + pass.poolName},
+                        pass.lease.metadata.generation, pass.now);
+      return Result::requeueAfter(std::chrono::seconds(5));
+    }
+    const std::string reason = "pool " + pass.poolName + " is held by lease " + current->lease +
+                               " (tenant " + current->tenant +
+                               "); set spec.supersedes: " + current->lease + " to hand it over";
+    setPhase(pass, "Pending", "PoolLeased", reason);
+    api::setCondition(pass.status.conditions,
+                      {api::kPoolClaimedCondition, "False", "PoolLeased", reason},
+                      pass.lease.metadata.generation, pass.now);
+    return Result::requeueAfter(std::chrono::seconds(30));
+  }
+  // The one decision not taken on the cache's word. The pool was read from the cache
+  // and may be stale, but the claim is an update of its status carrying that
+  // resourceVersion: if another replica or lease wrote the pool since (or the cache
+  // is simply behind), the server refuses it with ConflictError and the retry
+  // re-reads. So two replicas can never both activate a lease on one pool; a stale
+  // cache only costs a conflict and a requeue.
+  pass.pool = writeClaim(deps_.client, *pass.pool, pass.lease, pass.now);
+  const Claim won = *claimOf(*pass.pool);
+  pass.status.claimGeneration = won.generation;
+  pass.status.claimedAt = pass.now;
+  api::setCondition(pass.status.conditions,
+                    {api::kPoolClaimedCondition, "True", "Claimed",
+                     "holds pool " + pass.poolName + " (claim generation " +
+                         std::to_string(won.generation) + ")"},
+                    pass.lease.metadata.generation, pass.now);
+  setPhase(pass, "Provisioning", "PoolClaimed", "claimed pool " + pass.poolName);
+  return Result::requeueAfter(std::chrono::milliseconds(0));
+}
+
+Result PoolLeaseReconciler::releaseTo(Pass& pass, const api::PoolLease& successor) {
+  const std::string& successorName = successor.metadata.name;
+  const std::string& successorTenant = successor.spec.tenant;
+  pass.pool =
+      writeHandoverRecord(deps_.client, *pass.pool,
+                          api::HandoverRecord{.fromLease = pass.name,
+                                              .fromTenant = pass.tenant,
+                                              .toLease = successorName,
+                                              .toTenant = successorTenant,
+                                              .startedAt = pass.status.releaseStartedAt.empty()
+                                                               ? pass.now
+                                                               : pass.status.releaseStartedAt});
+  if (pass.status.releaseStartedAt.empty()) {
+    pass.status.releaseStartedAt = pass.now;
+  }
+  pass.status.supersededBy = successorName;
+  setPhase(pass, "Releasing", "HandoverStarted",
+           "handing pool " + pass.poolName + " over to lease " + successorName);
+  const placement::HandoverPlan plan = placement::planHandover(
+      observeHandover(pass.poolName, membersOf(pass.poolName), deps_.pods,
+                      partyOf(pass.name, pass.tenant), partyOf(successorName, successorTenant)));
+  recordProgress(pass.status, plan, pass.name, pass.now);
+  if (!plan.complete() && plan.steps.front().lease == pass.name) {
+    return runStep(pass, plan.steps.front());
+  }
+  // Nothing of this tenant is left on the pool: hand the claim on in one write.
+  pass.pool = writeClaim(deps_.client, *pass.pool, successor, pass.now);
+  pass.status.releasedAt = pass.now;
+  pass.status.drain.reset();
+  api::setCondition(pass.status.conditions,
+                    {api::kDrainedCondition, "True", "Drained", "no pod of the tenant is left"},
+                    pass.lease.metadata.generation, pass.now);
+  setPhase(pass, "Released", "Released",
+           "released pool " + pass.poolName + " to lease " + successorName);
+  return Result::success();
+}
+
+Result PoolLeaseReconciler::provision(Pass& pass) {
+  std::optional<HandoverParty> outgoing;
+  const std::string& supersedes = pass.lease.spec.supersedes;
+  if (!supersedes.empty()) {
+    if (const auto old = deps_.leases.get(supersedes)) {
+      outgoing = partyOf(supersedes, old->value.spec.tenant);
+    }
+  }
+  const placement::HandoverPlan plan =
+      placement::planHandover(observeHandover(pass.poolName, membersOf(pass.poolName), deps_.pods,
+                                              outgoing, partyOf(pass.name, pass.tenant)));
+  recordProgress(pass.status, plan, pass.name, pass.now);
+  const double hourly = recordRevenue(pass.status, pass.lease, *pass.pool);
+  if (!plan.complete()) {
+    setPhase(pass, "Provisioning", "Provisioning", plan.steps.front().summary);
+    return runStep(pass, plan.steps.front());
+  }
+  api::setCondition(
+      pass.status.conditions,
+      {api::kProvisionedCondition, "True", "NodesProvisioned",
+       "every node of pool " + pass.poolName + " is labelled and tainted for " + pass.tenant},
+      pass.lease.metadata.generation, pass.now);
+  if (pass.status.phase != "Active") {
+    pass.status.activatedAt = pass.now;
+    const auto created = parseTime(pass.lease.metadata.creationTimestamp);
+    if (!supersedes.empty() && created) {
+      pass.handoverSeconds = std::chrono::duration<double>(deps_.now() - *created).count();
+    }
+  }
+  setPhase(pass, "Active", "Activated",
+           "tenant " + pass.tenant + " holds pool " + pass.poolName + " at $" +
+               (pass.status.hourlyRate.empty() ? "0" : pass.status.hourlyRate) + "/h");
+  pass.pool = writeHandoverRecord(deps_.client, *pass.pool, std::nullopt);
+  if (deps_.metrics) {
+    deps_.metrics->setLeaseHourlyRevenue(pass.name, pass.tenant, pass.poolName, hourly);
+  }
+  return Result::success();
+}
+
+Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
+                                      const kube::Request& request) {
+  // Both from the caches: every write below carries the resourceVersion read here,
+  // so acting on a stale copy ends in ConflictError and a requeue.
+  const auto lease = deps_.leases.get(request.name);
+  if (!lease) {
+    return Result::success();
+  }
+  Pass pass{.context = context,
+            .lease = lease->value,
+            .status = lease->value.status,
+            .name = request.name,
+            .poolName = lease->value.spec.pool,
+            .tenant = lease->value.spec.tenant,
+            .now = formatTime(deps_.now()),
+            .pool = std::nullopt,
+            .readyReason = std::nullopt,
+            .handoverSeconds = std::nullopt};
+  reportInvalid(deps_, pass.lease, context.log);
+  if (const auto pool = deps_.pools.get(pass.poolName)) {
+    pass.pool = pool->value;
+  }
+  const bool wasLive = placement::isLive(
+      placement::parseLeasePhase(pass.status.phase).value_or(placement::LeasePhase::Pending));
+  if (wasLive && (!pass.pool || !holds(*pass.pool, pass.lease))) {
+    // A lease that held the pool and a cached pool that says otherwise: the pool
+    // cache may simply not have seen this lease's own claim yet. Losing the claim
+    // is final (Failed or Released), so only the server's word decides it.
+    pass.pool.reset();
+    try {
+      pass.pool = api::get<api::GpuPool>(deps_.client, "", pass.poolName);
+    } catch (const kube::NotFoundError&) {
+    }
+  }
+  if (pass.lease.metadata.deleting()) {
+    return finalize(pass);
+  }
+  if (released(pass.lease)) {
+    return Result::success();
+  }
+  const std::vector<std::string>& finalizers = pass.lease.metadata.finalizers;
+  if (std::find(finalizers.begin(), finalizers.end(), api::kLeaseFinalizer) == finalizers.end()) {
+    std::vector<std::string> list = finalizers;
+    list.emplace_back(api::kLeaseFinalizer);
+    pass.lease = api::writeFinalizers(deps_.client, pass.lease, list);
+  }
+  Result result = Result::success();
+  if (!pass.pool) {
+    setPhase(pass, "Pending", "PoolNotFound", "pool " + pass.poolName + " does not exist");
+    api::setCondition(pass.status.conditions,
+                      {api::kPoolClaimedCondition, "False", "PoolNotFound",
+                       "GPUPool " + pass.poolName + " does not exist"},
+                      pass.lease.metadata.generation, pass.now);
+    result = Result::requeueAfter(std::chrono::seconds(30));
+  } else if (holds(*pass.pool, pass.lease)) {
+    pass.status.claimGeneration = claimOf(*pass.pool)->generation;
+    const bool failed = pass.status.phase == "Failed";
+    std::optional<api::PoolLease> successor = successorOf(pass.name);
+    if (failed && !(successor && drainSettingsOf(pass.lease).policy == DrainPolicy::Force)) {
+      result = Result::success();  // stays Failed until the drain policy is relaxed
+    } else if (successor) {
+      result = releaseTo(pass, *successor);
+    } else {
+      result = provision(pass);
+    }
+  } else {
+    const std::string phase = pass.status.phase.empty() ? "Pending" : pass.status.phase;
+    const std::optional<Claim> current = claimOf(*pass.pool);
+    if (phase == "Failed") {
+      result = Result::success();  // terminal unless it still holds the pool (above)
+    } else if (placement::isLive(
+                   placement::parseLeasePhase(phase).value_or(placement::LeasePhase::Pending))) {
+      // Held the pool before; someone else holds it now. If that is our successor the
+      // claim was handed on and only our own status write was lost.
+      std::optional<api::PoolLease> successor = successorOf(pass.name);
+      if (current && successor && successor->metadata.name == current->lease) {
+        pass.status.releasedAt = pass.now;
+        setPhase(pass, "Released", "Released", "released pool " + pass.poolName);
+      } else {
+        setPhase(pass, "Failed", "ClaimLost",
+                 "lease lost its claim on pool " + pass.poolName +
+                     (current ? " to lease " + current->lease : std::string()));
+      }
+    } else {
+      result = claim(pass);
+    }
+  }
+  writeStatus(pass);
+  return result;
+}
+
+}  // namespace landlord::controllers

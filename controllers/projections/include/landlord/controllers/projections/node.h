@@ -1,0 +1,36 @@
+#pragma once
+
+// What the controllers keep of a Node in the informer cache: its labels, GPU
+// product and count (as NVIDIA GPU Feature Discovery reports them), whether it is
+// Ready and schedulable, and its taints.
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace landlord::controllers {
+
+struct NodeTaint {
+  std::string key;
+  std::string value;
+  std::string effect;
+  bool operator==(const NodeTaint&) const = default;
+};
+
+struct NodeInfo {
+  std::map<std::string, std::string> labels;
+  std::string product;    // nvidia.com/gpu.product label
+  std::int64_t gpus = 0;  // capacity nvidia.com/gpu (falls back to the gpu.count label)
+  bool unschedulable = false;
+  bool ready = false;
+  std::vector<NodeTaint> taints;           // all of them, so a taint patch keeps the others
+  std::optional<std::string> tenantTaint;  // value of landlord.dev/tenant:NoSchedule
+};
+
+// The informer's projection of a Node.
+NodeInfo projectNode(const nlohmann::json& node);
+
+}  // namespace landlord::controllers

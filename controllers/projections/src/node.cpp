@@ -1,0 +1,68 @@
+// The Node projection: labels, GPU product and count, readiness, cordon, taints.
+#include "landlord/controllers/projections/node.h"
+
+#include "landlord/placement/labels.h"
+
+namespace landlord::controllers {
+
+using nlohmann::json;
+namespace placement = landlord::placement;
+
+namespace {
+
+std::int64_t parseCount(const json& value) {
+  if (value.is_number_integer()) {
+    return value.get<std::int64_t>();
+  }
+  if (value.is_string()) {
+    try {
+      return std::stoll(value.get<std::string>());
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+NodeInfo projectNode(const json& node) {
+  NodeInfo info;
+  const json& metadata = node.value("metadata", json::object());
+  if (metadata.contains("labels") && metadata["labels"].is_object()) {
+    for (const auto& [key, value] : metadata["labels"].items()) {
+      if (value.is_string()) {
+        info.labels.emplace(key, value.get<std::string>());
+      }
+    }
+  }
+  if (auto it = info.labels.find(std::string(placement::kGpuProductLabel));
+      it != info.labels.end()) {
+    info.product = it->second;
+  }
+  const json capacity = node.value(json::json_pointer("/status/capacity"), json::object());
+  if (capacity.contains(std::string(placement::kGpuResource))) {
+    info.gpus = parseCount(capacity[std::string(placement::kGpuResource)]);
+  } else if (auto it = info.labels.find(std::string(placement::kGpuCountLabel));
+             it != info.labels.end()) {
+    info.gpus = parseCount(json(it->second));
+  }
+  const json spec = node.value("spec", json::object());
+  info.unschedulable = spec.value("unschedulable", false);
+  for (const json& taint : spec.value("taints", json::array())) {
+    NodeTaint t{taint.value("key", ""), taint.value("value", ""), taint.value("effect", "")};
+    if (t.key == placement::kTenantTaintKey && t.effect == placement::kTenantTaintEffect) {
+      info.tenantTaint = t.value;
+    }
+    info.taints.push_back(std::move(t));
+  }
+  for (const json& condition :
+       node.value(json::json_pointer("/status/conditions"), json::array())) {
+    if (condition.value("type", "") == "Ready") {
+      info.ready = condition.value("status", "") == "True";
+    }
+  }
+  return info;
+}
+
+}  // namespace landlord::controllers
