@@ -7,6 +7,7 @@
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -29,6 +30,8 @@ using Clock = std::chrono::steady_clock;
 // How long a closing connection may take to say goodbye (TLS close_notify,
 // or the client's last bytes after an early answer) before it is cut.
 constexpr std::chrono::seconds kGoodbyeTimeout{1};
+// How long a stopping server still waits for a request on an idle connection.
+constexpr std::chrono::milliseconds kStopGrace{100};
 // The first read of a request, and of each later one.
 constexpr std::size_t kFirstReadBytes = 8 * 1024;
 
@@ -73,11 +76,14 @@ class Connection final : public ConnectionBase,
     });
   }
 
+  // An idle connection closes after kStopGrace with nothing arriving: the API
+  // server may have sent a request just before it learnt of the stop, and
+  // would not retry it. A handshake under way goes on to that same wait.
   void stop() override {
     onStrand([](Connection& self) {
       self.stopping_ = true;
-      if (self.waitingForClient()) {
-        self.close();
+      if (self.state_ == State::idle) {
+        self.closeIfStillIdleAfter(kStopGrace);
       }
     });
   }
@@ -119,6 +125,18 @@ class Connection final : public ConnectionBase,
     };
   }
 
+  // The idle read's own deadline is the idle timeout; a stopping server's
+  // shorter wait is this timer's.
+  void closeIfStillIdleAfter(std::chrono::milliseconds wait) {
+    const std::uint64_t request = requests_;
+    stopGrace_.expires_after(wait);
+    stopGrace_.async_wait(resume([request](Connection& self, beast::error_code) {
+      if (self.state_ == State::idle && self.requests_ == request) {
+        self.close();
+      }
+    }));
+  }
+
   void enter(State state) {
     const bool waiting = state == State::handshake || state == State::idle;
     if (waiting != waitingForClient()) {
@@ -155,16 +173,15 @@ class Connection final : public ConnectionBase,
 
   // Waits, up to the idle timeout, for the first bytes of the next request.
   void awaitRequest() {
-    if (stopping_) {
-      finish();
-      return;
-    }
     if (buffer_.size() > 0) {  // pipelined: the next request has begun
       readHeader();
       return;
     }
     enter(State::idle);
     lowest().expires_after(options().idleTimeout);
+    if (stopping_) {
+      closeIfStillIdleAfter(kStopGrace);
+    }
     stream_.async_read_some(
         buffer_.prepare(kFirstReadBytes),
         resume([](Connection& self, beast::error_code error, std::size_t bytes) {
@@ -178,6 +195,7 @@ class Connection final : public ConnectionBase,
   }
 
   void readHeader() {
+    ++requests_;
     enter(State::reading);
     parser_.emplace();
     limitParser(*parser_, {options().maxHeaderBytes, options().maxBodyBytes});
@@ -317,6 +335,7 @@ class Connection final : public ConnectionBase,
       return;
     }
     enter(State::closed);
+    stopGrace_.cancel();
     std::lock_guard lock(socketMutex_);
     socketOpen_ = false;
     lowest().close();
@@ -331,6 +350,8 @@ class Connection final : public ConnectionBase,
   std::optional<Response> response_;
   std::array<char, 4096> drained_{};
   State state_ = State::reading;  // neither waiting nor closed until begin()
+  net::steady_timer stopGrace_{stream_.get_executor()};
+  std::uint64_t requests_ = 0;  // requests begun; tells a grace timer its wait is over
   bool stopping_ = false;
   bool keepAlive_ = false;
   // abort() reaches the socket off the strand; this keeps it from shutting
