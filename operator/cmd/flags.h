@@ -32,7 +32,7 @@ struct OperatorFlags {
   std::string webhookCertName = "tls.crt";
   std::string webhookCertKey = "tls.key";
   std::string catalogPath;  // empty: placement's built-in catalog
-  double kubeApiQps = 0;  // 0: no client-side limit (API Priority and Fairness decides)
+  double kubeApiQps = 0;    // 0: no client-side limit (API Priority and Fairness decides)
   int kubeApiBurst = 30;
   int maxConcurrentReconciles = 1;
   std::chrono::milliseconds gracefulShutdownTimeout{30'000};

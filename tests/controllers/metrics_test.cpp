@@ -47,7 +47,8 @@ TEST_F(DomainMetricsTest, ALeaseHasOneSeriesWhicheverTenantAndPoolItLastNamed) {
   metrics_.setLeaseHourlyRevenue("l1", "acme", "p1", 120);
   metrics_.setLeaseHourlyRevenue("l1", "acme", "p2", 80);
   EXPECT_FALSE(mentions(R"(pool="p1")"));
-  EXPECT_TRUE(exposes(R"(landlord_lease_hourly_revenue_usd{lease="l1",pool="p2",tenant="acme"} 80)"));
+  EXPECT_TRUE(
+      exposes(R"(landlord_lease_hourly_revenue_usd{lease="l1",pool="p2",tenant="acme"} 80)"));
 }
 
 TEST_F(DomainMetricsTest, ADeletedLeaseTakesItsTenantsSeriesWithIt) {
@@ -55,7 +56,8 @@ TEST_F(DomainMetricsTest, ADeletedLeaseTakesItsTenantsSeriesWithIt) {
   metrics_.setLeaseHourlyRevenue("l2", "globex", "p2", 60);
   metrics_.forgetLease("l1");
   EXPECT_FALSE(mentions(R"(tenant="acme")"));
-  EXPECT_TRUE(exposes(R"(landlord_lease_hourly_revenue_usd{lease="l2",pool="p2",tenant="globex"} 60)"));
+  EXPECT_TRUE(
+      exposes(R"(landlord_lease_hourly_revenue_usd{lease="l2",pool="p2",tenant="globex"} 60)"));
 }
 
 }  // namespace

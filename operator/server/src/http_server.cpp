@@ -256,7 +256,7 @@ class EndpointServer::Impl {
   server::ServingContext context_;
 
   net::io_context io_;
-  server::IoThreads threads_;  // handlers run on them
+  server::IoThreads threads_;                              // handlers run on them
   tcp::acceptor acceptor_;                                 // on its own strand
   net::steady_timer retryTimer_;                           // on the acceptor's strand
   std::chrono::steady_clock::time_point lastAcceptError_;  // on the acceptor's strand

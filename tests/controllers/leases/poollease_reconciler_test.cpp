@@ -250,8 +250,9 @@ TEST_F(HandoverTest, ADeletedLeasesRevenueSeriesGoesAndItsSuccessorsStays) {
   passes(leases, {"own", "next"}, 12);
   ASSERT_EQ(phase("next"), "Active");
   const auto scrape = [&] { return kube::metrics::exposition(registry); };
-  ASSERT_NE(scrape().find(R"(landlord_lease_hourly_revenue_usd{lease="own",pool="c1",tenant="owner"} 0)"),
-            std::string::npos)
+  ASSERT_NE(
+      scrape().find(R"(landlord_lease_hourly_revenue_usd{lease="own",pool="c1",tenant="owner"} 0)"),
+      std::string::npos)
       << scrape();
 
   // Deleting it marks it; its finalizer goes on the first pass, the object
