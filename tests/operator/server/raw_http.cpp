@@ -13,20 +13,7 @@
 
 namespace landlord::kube::testing {
 
-RawHttpClient::RawHttpClient(int port) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  timeval timeout{5, 0};
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd_);
-    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
-  }
-}
+RawHttpClient::RawHttpClient(int port) : fd_(connectToLoopback(port)) {}
 
 RawHttpClient::~RawHttpClient() {
   ::close(fd_);

@@ -175,6 +175,22 @@ void replaceFile(const std::filesystem::path& path, const std::string& contents)
   std::filesystem::rename(staged, path);
 }
 
+int connectToLoopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
+  }
+  return fd;
+}
+
 TlsTestClient::TlsTestClient(int port, const std::string& caPem) {
   ignoreSigpipe();
   context_.reset(SSL_CTX_new(TLS_client_method()));
@@ -193,20 +209,7 @@ TlsTestClient::TlsTestClient(int port, const std::string& caPem) {
                                              't', 'p', '/', '1', '.', '1'};
   SSL_CTX_set_alpn_protos(context_.get(), kProtocols, sizeof(kProtocols));
 
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  // A test that goes wrong fails on a timeout instead of hanging.
-  timeval timeout{5, 0};
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd_);
-    fd_ = -1;
-    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
-  }
+  fd_ = connectToLoopback(port);
   ssl_.reset(SSL_new(context_.get()));
   SSL_set_fd(ssl_.get(), fd_);
   X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_.get()), "127.0.0.1");

@@ -53,6 +53,11 @@ HttpReply readHttpReply(std::string& inbox,
                         const std::function<std::size_t(char*, std::size_t)>& readSome,
                         bool head = false);
 
+// A blocking TCP socket connected to 127.0.0.1:port, with 5 s send and
+// receive timeouts so that a test that goes wrong fails instead of hanging.
+// Throws std::runtime_error when it cannot connect.
+int connectToLoopback(int port);
+
 struct SslCtxFree {
   void operator()(SSL_CTX* context) const { SSL_CTX_free(context); }
 };

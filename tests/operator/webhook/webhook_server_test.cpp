@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <sstream>
@@ -328,6 +329,16 @@ TEST_F(WebhookServerTest, FinishesARequestThatBeganBeforeTheStop) {
       "Content-Length: " +
       std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, body.size() / 2));
   thread_.request_stop();
+  // The stop is under way once the listener is closed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      ::close(testing::connectToLoopback(port()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    } catch (const std::runtime_error&) {
+      break;
+    }
+  }
   client.send(body.substr(body.size() / 2));
   const HttpReply reply = client.readReply();
   ASSERT_EQ(reply.status, 200) << reply.body;
