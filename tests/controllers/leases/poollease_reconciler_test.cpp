@@ -235,9 +235,37 @@ TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) 
   passes(leases, {"own", "next"}, 16);
   ASSERT_EQ(conflicts, 3);
   ASSERT_EQ(phase("next"), "Active");
-  EXPECT_NE(registry.expose().find("landlord_handover_duration_seconds_count 1\n"),
-            std::string::npos)
-      << registry.expose();
+  EXPECT_NE(
+      kube::metrics::exposition(registry).find("landlord_handover_duration_seconds_count 1\n"),
+      std::string::npos)
+      << kube::metrics::exposition(registry);
+}
+
+TEST_F(HandoverTest, ADeletedLeasesRevenueSeriesGoesAndItsSuccessorsStays) {
+  kube::metrics::Registry registry;
+  DomainMetrics metrics(registry);
+  Dependencies withMetrics = deps();
+  withMetrics.metrics = &metrics;
+  PoolLeaseReconciler leases(std::move(withMetrics));
+  passes(leases, {"own", "next"}, 12);
+  ASSERT_EQ(phase("next"), "Active");
+  const auto scrape = [&] { return kube::metrics::exposition(registry); };
+  ASSERT_NE(
+      scrape().find(R"(landlord_lease_hourly_revenue_usd{lease="own",pool="c1",tenant="owner"} 0)"),
+      std::string::npos)
+      << scrape();
+
+  // Deleting it marks it; its finalizer goes on the first pass, the object
+  // with it, and the next pass finds it gone.
+  fake_.remove(api::poolLeases(), "", "own");
+  passes(leases, {"own"}, 2);
+  for (const json& lease : fake_.objects(api::poolLeases())) {
+    ASSERT_NE(lease["metadata"]["name"], "own") << "not deleted yet";
+  }
+  EXPECT_EQ(scrape().find(R"(lease="own")"), std::string::npos) << scrape();
+  EXPECT_EQ(scrape().find(R"(tenant="owner")"), std::string::npos) << scrape();
+  EXPECT_NE(scrape().find(R"(lease="next",pool="c1",tenant="lessee"})"), std::string::npos)
+      << scrape();
 }
 
 TEST_F(HandoverTest, NodesAreCordonedBeforePodsAreEvicted) {

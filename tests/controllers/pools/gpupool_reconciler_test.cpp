@@ -1,6 +1,7 @@
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 
 #include "fixture.h"
+#include "landlord/controllers/metrics.h"
 #include "landlord/controllers/nodes/selector.h"
 
 namespace landlord::controllers::testing {
@@ -153,6 +154,32 @@ TEST_F(GpuPoolReconcilerTest, DeletedPoolsNodesLoseExactlyItsTwoLabels) {
   const json otherPool = get(kube::resources::nodes(), "", "gb200-z")["metadata"]["labels"];
   EXPECT_EQ(otherPool["landlord.dev/pool"], "c2");
   EXPECT_EQ(otherPool["landlord.dev/gpu-model"], "GB200");
+}
+
+TEST_F(GpuPoolReconcilerTest, SeriesGoWithTheModelThatLeftAndWithTheDeletedPool) {
+  kube::metrics::Registry registry;
+  DomainMetrics metrics(registry);
+  Dependencies withMetrics = deps();
+  withMetrics.metrics = &metrics;
+  GpuPoolReconciler reconciler(std::move(withMetrics));
+  reconcile(reconciler, "", "c1");
+  reconcile(reconciler, "", "c2");
+  const auto scrape = [&] { return kube::metrics::exposition(registry); };
+  ASSERT_NE(scrape().find(R"(landlord_pool_gpus{model="GB200",pool="c1"} 4)"), std::string::npos)
+      << scrape();
+
+  fake_.patch(kube::resources::nodes(), "", "gb200-a", kube::PatchType::Merge,
+              {{"metadata", {{"labels", {{"topology.kubernetes.io/zone", "elsewhere"}}}}}});
+  reconcile(reconciler, "", "c1");
+  EXPECT_EQ(scrape().find(R"(model="GB200",pool="c1")"), std::string::npos) << scrape();
+  EXPECT_NE(scrape().find(R"(landlord_pool_gpus{model="H100",pool="c1"} 16)"), std::string::npos)
+      << scrape();
+
+  fake_.remove(api::gpuPools(), "", "c1");
+  reconcile(reconciler, "", "c1");
+  EXPECT_EQ(scrape().find(R"(pool="c1")"), std::string::npos) << scrape();
+  EXPECT_NE(scrape().find(R"(landlord_pool_gpus{model="GB200",pool="c2"} 4)"), std::string::npos)
+      << scrape();
 }
 
 TEST_F(GpuPoolReconcilerTest, SecondPassOverADeletedPoolPatchesNothing) {

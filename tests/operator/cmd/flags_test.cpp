@@ -101,11 +101,14 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
 }
 
 TEST(FlagsTest, GoDurations) {
-  EXPECT_EQ(parseGoDuration("0"), 0ms);
-  EXPECT_EQ(parseGoDuration("1h2m3s"), 3723s);
-  EXPECT_EQ(parseGoDuration("1.5s"), 1500ms);
-  EXPECT_THROW(parseGoDuration("10"), std::invalid_argument);
-  EXPECT_THROW(parseGoDuration("s"), std::invalid_argument);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=0"}).gracefulShutdownTimeout, 0ms);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=1h2m3s"}).gracefulShutdownTimeout, 3723s);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=1.5m"}).gracefulShutdownTimeout, 90s);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=1.5s"}).gracefulShutdownTimeout, 1500ms);
+  EXPECT_EQ(errorOf({"--graceful-shutdown-timeout=10"}),
+            "invalid value \"10\" for flag --graceful-shutdown-timeout: missing unit (use ns, us, "
+            "ms, s, m or h)");
+  EXPECT_THROW(parseFlags({"--graceful-shutdown-timeout=s"}), FlagError);
 }
 
 TEST(FlagsTest, UsageListsEveryFlagWithDefaults) {
