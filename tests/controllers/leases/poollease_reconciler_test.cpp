@@ -207,11 +207,7 @@ TEST_F(HandoverTest, OldTenantLeavesNewTenantArrives) {
 }
 
 TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) {
-  kube::metrics::Registry registry;
-  DomainMetrics metrics(registry);
-  Dependencies withMetrics = deps();
-  withMetrics.metrics = &metrics;
-  PoolLeaseReconciler leases(std::move(withMetrics));
+  PoolLeaseReconciler leases(depsWithMetrics());
   // Once the lessee holds every node, its next three status writes conflict (as
   // when a GPUPool or lease event raced the pass): the passes saying Active retry.
   int conflicts = 0;
@@ -235,21 +231,14 @@ TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) 
   passes(leases, {"own", "next"}, 16);
   ASSERT_EQ(conflicts, 3);
   ASSERT_EQ(phase("next"), "Active");
-  EXPECT_NE(
-      kube::metrics::exposition(registry).find("landlord_handover_duration_seconds_count 1\n"),
-      std::string::npos)
-      << kube::metrics::exposition(registry);
+  EXPECT_NE(scrape().find("landlord_handover_duration_seconds_count 1\n"), std::string::npos)
+      << scrape();
 }
 
 TEST_F(HandoverTest, ADeletedLeasesRevenueSeriesGoesAndItsSuccessorsStays) {
-  kube::metrics::Registry registry;
-  DomainMetrics metrics(registry);
-  Dependencies withMetrics = deps();
-  withMetrics.metrics = &metrics;
-  PoolLeaseReconciler leases(std::move(withMetrics));
+  PoolLeaseReconciler leases(depsWithMetrics());
   passes(leases, {"own", "next"}, 12);
   ASSERT_EQ(phase("next"), "Active");
-  const auto scrape = [&] { return kube::metrics::exposition(registry); };
   ASSERT_NE(
       scrape().find(R"(landlord_lease_hourly_revenue_usd{lease="own",pool="c1",tenant="owner"} 0)"),
       std::string::npos)

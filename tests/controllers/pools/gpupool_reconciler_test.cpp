@@ -1,7 +1,6 @@
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 
 #include "fixture.h"
-#include "landlord/controllers/metrics.h"
 #include "landlord/controllers/nodes/selector.h"
 
 namespace landlord::controllers::testing {
@@ -157,14 +156,9 @@ TEST_F(GpuPoolReconcilerTest, DeletedPoolsNodesLoseExactlyItsTwoLabels) {
 }
 
 TEST_F(GpuPoolReconcilerTest, SeriesGoWithTheModelThatLeftAndWithTheDeletedPool) {
-  kube::metrics::Registry registry;
-  DomainMetrics metrics(registry);
-  Dependencies withMetrics = deps();
-  withMetrics.metrics = &metrics;
-  GpuPoolReconciler reconciler(std::move(withMetrics));
+  GpuPoolReconciler reconciler(depsWithMetrics());
   reconcile(reconciler, "", "c1");
   reconcile(reconciler, "", "c2");
-  const auto scrape = [&] { return kube::metrics::exposition(registry); };
   ASSERT_NE(scrape().find(R"(landlord_pool_gpus{model="GB200",pool="c1"} 4)"), std::string::npos)
       << scrape();
 
