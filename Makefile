@@ -7,7 +7,10 @@ TEST_DIR ?= build/asan
 JOBS ?= $(shell nproc)
 CMAKE_COMMON := -G Ninja -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-.PHONY: all deps build build-test test unit e2e demo bench format clean
+FUZZ_DIR ?= build/fuzz
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps build build-test test unit e2e demo bench fuzz format clean
 
 all: build
 
@@ -43,6 +46,17 @@ demo: build
 
 bench: build
 	@LANDLORD_BUILD_DIR=$(RELEASE_DIR) e2e/bench/run-all
+
+# The libFuzzer target for HTTP requests and AdmissionReviews, built with
+# clang, run for FUZZ_SECONDS; what it finds lands in $(FUZZ_DIR) as crash-*.
+fuzz:
+	@scripts/install-deps --fuzz
+	cmake -S . -B $(FUZZ_DIR) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DLANDLORD_FUZZ=ON -DLANDLORD_WERROR=OFF -DLANDLORD_BENCHMARKS=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target front_door_fuzz
+	mkdir -p $(FUZZ_DIR)/corpus
+	cd $(FUZZ_DIR) && tests/fuzz/front_door_fuzz -max_total_time=$(FUZZ_SECONDS) \
+	  -print_final_stats=1 corpus $(CURDIR)/tests/fuzz/seeds
 
 format:
 	@git ls-files '*.h' '*.cpp' | xargs clang-format -i

@@ -3,39 +3,109 @@
 
 namespace landlord::controllers {
 
-DomainMetrics::DomainMetrics(kube::metrics::Registry& registry)
-    : poolGpus_(registry.gauge("landlord_pool_gpus", "GPUs counted in a pool, by catalog model.",
-                               {"pool", "model"})),
-      poolLeasedGpus_(registry.gauge("landlord_pool_leased_gpus",
-                                     "GPUs of a pool held by an Active lease.", {"pool"})),
-      leaseHourlyRevenue_(registry.gauge("landlord_lease_hourly_revenue_usd",
-                                         "What an Active lease earns per hour, in USD.",
-                                         {"lease", "tenant", "pool"})),
-      handoverDuration_(registry.histogram(
-          "landlord_handover_duration_seconds",
-          "Time from a superseding lease's creation to Active (the handover of a pool).", {},
-          kube::metrics::exponentialBuckets(1, 2, 14))),
-      placements_(registry.gauge("landlord_placements", "Placements by phase.", {"phase"})) {}
+DomainMetrics::DomainMetrics(prometheus::Registry& registry)
+    : poolGpus_(prometheus::BuildGauge()
+                    .Name("landlord_pool_gpus")
+                    .Help("GPUs counted in a pool, by catalog model.")
+                    .Register(registry)),
+      poolLeasedGpus_(prometheus::BuildGauge()
+                          .Name("landlord_pool_leased_gpus")
+                          .Help("GPUs of a pool held by an Active lease.")
+                          .Register(registry)),
+      leaseHourlyRevenue_(prometheus::BuildGauge()
+                              .Name("landlord_lease_hourly_revenue_usd")
+                              .Help("What an Active lease earns per hour, in USD.")
+                              .Register(registry)),
+      handoverDuration_(
+          prometheus::BuildHistogram()
+              .Name("landlord_handover_duration_seconds")
+              .Help("Time from a superseding lease's creation to Active (the handover of a pool).")
+              .Register(registry)
+              .Add({}, kube::metrics::exponentialBuckets(1, 2, 14))),
+      placements_(prometheus::BuildGauge()
+                      .Name("landlord_placements")
+                      .Help("Placements by phase.")
+                      .Register(registry)) {}
 
-void DomainMetrics::setPoolGpus(const std::string& pool, const std::string& model, double gpus) {
-  poolGpus_.withLabels({pool, model}).set(gpus);
+void DomainMetrics::setPoolGpus(const std::string& pool,
+                                const std::map<std::string, double>& gpusByModel) {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, prometheus::Gauge*>& models = poolModels_[pool];
+  for (auto it = models.begin(); it != models.end();) {
+    if (gpusByModel.contains(it->first)) {
+      ++it;
+    } else {
+      poolGpus_.Remove(it->second);
+      it = models.erase(it);
+    }
+  }
+  for (const auto& [model, gpus] : gpusByModel) {
+    prometheus::Gauge*& gauge = models[model];
+    if (gauge == nullptr) {
+      gauge = &poolGpus_.Add({{"pool", pool}, {"model", model}});
+    }
+    gauge->Set(gpus);
+  }
+  if (models.empty()) {
+    poolModels_.erase(pool);
+  }
 }
 
 void DomainMetrics::setPoolLeasedGpus(const std::string& pool, double gpus) {
-  poolLeasedGpus_.withLabels({pool}).set(gpus);
+  std::lock_guard lock(mutex_);
+  prometheus::Gauge*& gauge = poolLeased_[pool];
+  if (gauge == nullptr) {
+    gauge = &poolLeasedGpus_.Add({{"pool", pool}});
+  }
+  gauge->Set(gpus);
+}
+
+void DomainMetrics::forgetPool(const std::string& pool) {
+  std::lock_guard lock(mutex_);
+  if (const auto models = poolModels_.find(pool); models != poolModels_.end()) {
+    for (const auto& [model, gauge] : models->second) {
+      poolGpus_.Remove(gauge);
+    }
+    poolModels_.erase(models);
+  }
+  if (const auto leased = poolLeased_.find(pool); leased != poolLeased_.end()) {
+    poolLeasedGpus_.Remove(leased->second);
+    poolLeased_.erase(leased);
+  }
 }
 
 void DomainMetrics::setLeaseHourlyRevenue(const std::string& lease, const std::string& tenant,
                                           const std::string& pool, double usd) {
-  leaseHourlyRevenue_.withLabels({lease, tenant, pool}).set(usd);
+  std::lock_guard lock(mutex_);
+  auto found = leases_.find(lease);
+  if (found != leases_.end() && (found->second.tenant != tenant || found->second.pool != pool)) {
+    leaseHourlyRevenue_.Remove(found->second.gauge);
+    leases_.erase(found);
+    found = leases_.end();
+  }
+  if (found == leases_.end()) {
+    prometheus::Gauge& gauge =
+        leaseHourlyRevenue_.Add({{"lease", lease}, {"tenant", tenant}, {"pool", pool}});
+    found = leases_.emplace(lease, LeaseSeries{tenant, pool, &gauge}).first;
+  }
+  found->second.gauge->Set(usd);
+}
+
+void DomainMetrics::forgetLease(const std::string& lease) {
+  std::lock_guard lock(mutex_);
+  if (const auto found = leases_.find(lease); found != leases_.end()) {
+    leaseHourlyRevenue_.Remove(found->second.gauge);
+    leases_.erase(found);
+  }
 }
 
 void DomainMetrics::observeHandover(double seconds) {
-  handoverDuration_.unlabelled().observe(seconds);
+  handoverDuration_.Observe(seconds);
 }
 
 void DomainMetrics::setPlacements(const std::string& phase, double count) {
-  placements_.withLabels({phase}).set(count);
+  std::lock_guard lock(mutex_);
+  placements_.Add({{"phase", phase}}).Set(count);
 }
 
 }  // namespace landlord::controllers

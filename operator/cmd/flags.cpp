@@ -1,9 +1,10 @@
 #include "flags.h"
 
-#include <cctype>
 #include <cmath>
 #include <functional>
 #include <optional>
+
+#include "landlord/operator/base/duration.h"
 
 namespace landlord::kube {
 
@@ -55,8 +56,13 @@ bool parseBool(const std::string& text) {
   throw std::invalid_argument("not a boolean");
 }
 
+// Go duration syntax ("1h2m3.5s", "1.5m", "300ms", "0"), to the millisecond.
+std::chrono::milliseconds duration(const std::string& text) {
+  return std::chrono::round<std::chrono::milliseconds>(parseDuration(text));
+}
+
 std::chrono::milliseconds positiveDuration(const std::string& text) {
-  const auto d = parseGoDuration(text);
+  const auto d = duration(text);
   if (d <= std::chrono::milliseconds::zero()) {
     throw std::invalid_argument("must be positive");
   }
@@ -138,14 +144,19 @@ const std::vector<FlagSpec>& flagSpecs() {
        "GPU catalog file (YAML: models with architecture, H100-equivalents, price and GPU "
        "Feature Discovery products). Empty: the built-in catalog.",
        [](OperatorFlags& f, const std::string& v) { f.catalogPath = v; }},
-      {"kube-api-qps", "float", "20", "Queries per second to the API server (client side).",
+      {"kube-api-qps", "float", "0",
+       "Queries per second to the API server, limited client side; 0 turns the client-side "
+       "limit off and leaves flow control to the API server's Priority and Fairness, as "
+       "controller-runtime does.",
        [](OperatorFlags& f, const std::string& v) {
          f.kubeApiQps = parseDouble(v);
-         if (f.kubeApiQps <= 0) {
-           throw std::invalid_argument("must be positive");
+         if (f.kubeApiQps < 0) {
+           throw std::invalid_argument("must not be negative");
          }
        }},
-      {"kube-api-burst", "int", "30", "Burst of queries to the API server (client side).",
+      {"kube-api-burst", "int", "30",
+       "Burst of queries to the API server above --kube-api-qps (client side; unused when "
+       "--kube-api-qps is 0).",
        [](OperatorFlags& f, const std::string& v) {
          f.kubeApiBurst = parseInt(v);
          if (f.kubeApiBurst < 1) {
@@ -161,9 +172,7 @@ const std::vector<FlagSpec>& flagSpecs() {
        }},
       {"graceful-shutdown-timeout", "duration", "30s",
        "How long in-flight reconciles may run after SIGTERM before the process exits anyway.",
-       [](OperatorFlags& f, const std::string& v) {
-         f.gracefulShutdownTimeout = parseGoDuration(v);
-       }},
+       [](OperatorFlags& f, const std::string& v) { f.gracefulShutdownTimeout = duration(v); }},
       {"log-format", "string", "text", "Log line format: text or json.",
        [](OperatorFlags& f, const std::string& v) {
          const auto format = parseLogFormat(v);
@@ -208,53 +217,6 @@ const FlagSpec* findSpec(const std::string& name) {
 }
 
 }  // namespace
-
-std::chrono::milliseconds parseGoDuration(const std::string& text) {
-  if (text == "0") {
-    return std::chrono::milliseconds::zero();
-  }
-  if (text.empty()) {
-    throw std::invalid_argument("empty duration");
-  }
-  double totalMs = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t start = i;
-    while (i < text.size() &&
-           (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
-      ++i;
-    }
-    if (start == i) {
-      throw std::invalid_argument("expected a number in duration \"" + text + "\"");
-    }
-    double amount = 0;
-    try {
-      amount = std::stod(text.substr(start, i - start));
-    } catch (const std::logic_error&) {
-      throw std::invalid_argument("bad number in duration \"" + text + "\"");
-    }
-    start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
-      ++i;
-    }
-    const std::string unit = text.substr(start, i - start);
-    double unitMs = 0;
-    if (unit == "h") {
-      unitMs = 3'600'000;
-    } else if (unit == "m") {
-      unitMs = 60'000;
-    } else if (unit == "s") {
-      unitMs = 1'000;
-    } else if (unit == "ms") {
-      unitMs = 1;
-    } else {
-      throw std::invalid_argument("unknown unit \"" + unit + "\" in duration \"" + text +
-                                  "\" (use h, m, s or ms)");
-    }
-    totalMs += amount * unitMs;
-  }
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(totalMs)));
-}
 
 OperatorFlags parseFlags(const std::vector<std::string>& args) {
   OperatorFlags flags;

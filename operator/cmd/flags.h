@@ -32,7 +32,7 @@ struct OperatorFlags {
   std::string webhookCertName = "tls.crt";
   std::string webhookCertKey = "tls.key";
   std::string catalogPath;  // empty: placement's built-in catalog
-  double kubeApiQps = 20.0;
+  double kubeApiQps = 0;    // 0: no client-side limit (API Priority and Fairness decides)
   int kubeApiBurst = 30;
   int maxConcurrentReconciles = 1;
   std::chrono::milliseconds gracefulShutdownTimeout{30'000};
@@ -52,8 +52,5 @@ OperatorFlags parseFlags(const std::vector<std::string>& args);
 
 // The --help text: every flag with its default.
 std::string flagUsage(const std::string& program);
-
-// Go duration syntax: "1h2m3.5s", "300ms", "0". Throws std::invalid_argument.
-std::chrono::milliseconds parseGoDuration(const std::string& text);
 
 }  // namespace landlord::kube

@@ -3,6 +3,7 @@
 // controllers) until SIGTERM/SIGINT or lost leadership.
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -24,6 +25,7 @@
 #include "landlord/operator/manager/manager.h"
 #include "landlord/operator/manager/signals.h"
 #include "landlord/operator/metrics/metrics.h"
+#include "landlord/operator/metrics/metrics_server.h"
 #include "landlord/operator/server/http_server.h"
 #include "landlord/operator/webhook/webhook_server.h"
 #include "landlord/placement/catalog.h"
@@ -99,27 +101,47 @@ landlord::placement::Catalog loadCatalog(const std::string& path) {
   }
 }
 
+// Every open connection holds a descriptor, and the webhook server must keep
+// answering with thousands of idle ones open: raise the soft limit on open
+// files to the hard limit, as Go does at startup.
+void raiseOpenFileLimit(const kube::Logger& log) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) {
+    return;
+  }
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    log.debug("raised the open file limit from {} to {}", before, limit.rlim_cur);
+  } else {
+    log.info("cannot raise the open file limit above {}: {}", before, std::strerror(errno));
+  }
+}
+
 void serveMetrics(kube::Manager& manager, const std::string& address,
-                  const kube::metrics::Registry& registry, const kube::Logger& log) {
+                  const std::shared_ptr<kube::metrics::Registry>& registry,
+                  const kube::Logger& log) {
   if (address == "0") {
     return;
   }
-  auto server = std::make_unique<kube::EndpointServer>("metrics", address, log);
-  server->handle("/metrics", [&registry](const kube::EndpointRequest&) {
-    return kube::EndpointResponse{200, kube::metrics::kTextExpositionContentType,
-                                  registry.expose()};
-  });
+  auto server = std::make_unique<kube::metrics::MetricsServer>(address, registry, log);
   server->listen();
   manager.add(std::move(server));
 }
 
+// On a server of its own, answering on its I/O thread: a probe never waits
+// behind a webhook request, a scrape or a slow client.
 void serveHealthProbes(kube::Manager& manager, const std::string& address,
                        const kube::HealthChecks& healthz, const kube::HealthChecks& readyz,
                        const kube::Logger& log) {
   if (address == "0") {
     return;
   }
-  auto server = std::make_unique<kube::EndpointServer>("health probe", address, log);
+  kube::EndpointServerOptions options;
+  options.name = "health probe";
+  options.bindAddress = address;
+  options.maxBodyBytes = 0;  // probes are GETs
+  auto server = std::make_unique<kube::EndpointServer>(std::move(options), log);
   healthz.serveOn(*server);
   readyz.serveOn(*server);
   server->listen();
@@ -131,7 +153,7 @@ void serveHealthProbes(kube::Manager& manager, const std::string& address,
 // refuses with 503 and the API server's failurePolicy decides.
 void serveWebhooks(kube::Manager& manager, const kube::OperatorFlags& flags,
                    const landlord::controllers::Controllers& controllers,
-                   kube::metrics::Registry& registry, const kube::Logger& log) {
+                   prometheus::Registry& registry, const kube::Logger& log) {
   if (flags.webhookBindAddress == "0") {
     return;
   }
@@ -161,6 +183,7 @@ void serveWebhooks(kube::Manager& manager, const kube::OperatorFlags& flags,
 int runOperator(const kube::OperatorFlags& flags) {
   const kube::Logger log = setUpLogging(flags);
   kube::SignalStopper signals(log);  // first: threads inherit its signal mask
+  raiseOpenFileLimit(log);
   try {
     const landlord::placement::Catalog catalog = loadCatalog(flags.catalogPath);
     log.info("GPU catalog: {} models from {}", catalog.models().size(),
@@ -172,9 +195,9 @@ int runOperator(const kube::OperatorFlags& flags) {
              config.source);
 
     kube::SteadyClock clock;
-    kube::metrics::Registry registry;
-    kube::RestClientMetrics clientMetrics(registry);
-    kube::LeaderElectionMetrics leaderMetrics(registry);
+    const auto registry = std::make_shared<kube::metrics::Registry>();
+    kube::RestClientMetrics clientMetrics(*registry);
+    kube::LeaderElectionMetrics leaderMetrics(*registry);
     const auto client = kube::makeClient(config, &clientMetrics);
     // Renewals on a client of their own: behind the controllers' rate limiter and
     // connections, a busy handover's node writes would delay them past the renew
@@ -196,7 +219,7 @@ int runOperator(const kube::OperatorFlags& flags) {
     readyz.add("ping", [] { return std::nullopt; });
     landlord::controllers::SetupOptions controllerOptions;
     controllerOptions.clock = &clock;
-    controllerOptions.registry = &registry;
+    controllerOptions.registry = registry.get();
     controllerOptions.catalog = catalog;
     const auto controllers =
         landlord::controllers::setupControllers(manager, *client, controllerOptions, log);
@@ -216,7 +239,7 @@ int runOperator(const kube::OperatorFlags& flags) {
     }
     serveMetrics(manager, flags.metricsBindAddress, registry, log);
     serveHealthProbes(manager, flags.healthProbeBindAddress, healthz, readyz, log);
-    serveWebhooks(manager, flags, *controllers, registry, log);
+    serveWebhooks(manager, flags, *controllers, *registry, log);
 
     const kube::ManagerExit exit = manager.run(signals.token());
     if (exit != kube::ManagerExit::stopped) {

@@ -20,6 +20,7 @@
 #include "landlord/api/v1alpha1/tenant.h"
 #include "landlord/controllers/dependencies.h"
 #include "landlord/controllers/leases/pool_claim.h"
+#include "landlord/controllers/metrics.h"
 #include "landlord/controllers/nodes/pool_index.h"
 #include "landlord/operator/base/logging.h"
 #include "landlord/operator/cache/informer.h"
@@ -123,6 +124,14 @@ class World : public ::testing::Test {
                         .now = [this] { return now_; }};
   }
 
+  // deps() with the domain metrics on registry_, read back by scrape().
+  Dependencies depsWithMetrics() {
+    Dependencies withMetrics = deps();
+    withMetrics.metrics = &metrics_;
+    return withMetrics;
+  }
+  std::string scrape() const { return kube::metrics::exposition(registry_); }
+
   // Feeds the caches what the fake server holds now, as a re-list would.
   void sync() {
     relist(nodes_, kube::resources::nodes());
@@ -175,6 +184,8 @@ class World : public ::testing::Test {
   placement::Catalog catalog_;
   PoolIndex poolIndex_;
   kube::Logger logger_;
+  kube::metrics::Registry registry_;
+  DomainMetrics metrics_{registry_};
   std::chrono::system_clock::time_point now_ =
       std::chrono::system_clock::from_time_t(1'767'225'600);  // 2026-01-01T00:00:00Z
 };

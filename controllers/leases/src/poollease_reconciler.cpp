@@ -167,12 +167,12 @@ Result PoolLeaseReconciler::runStep(Pass& pass, const placement::HandoverStep& s
   if (!pass.status.drain || pass.status.drain->startedAt.empty()) {
     const auto start = deps_.now();
     api::DrainStatus& started = pass.status.drain.emplace();
-    started.startedAt = formatTime(start);
-    started.deadline = formatTime(start + std::chrono::seconds(settings.timeoutSeconds));
+    started.startedAt = kube::formatTime(start);
+    started.deadline = kube::formatTime(start + std::chrono::seconds(settings.timeoutSeconds));
     started.forcedPods = 0;
   }
   api::DrainStatus& drain = *pass.status.drain;
-  const auto deadline = parseTime(drain.deadline);
+  const auto deadline = kube::parseTime(drain.deadline);
   const bool deadlinePassed = deadline && deps_.now() >= *deadline;
   if (deadlinePassed && settings.policy == DrainPolicy::Fail) {
     setPhase(pass, "Failed", "DrainTimedOut",
@@ -321,7 +321,7 @@ Result PoolLeaseReconciler::provision(Pass& pass) {
       pass.lease.metadata.generation, pass.now);
   if (pass.status.phase != "Active") {
     pass.status.activatedAt = pass.now;
-    const auto created = parseTime(pass.lease.metadata.creationTimestamp);
+    const auto created = kube::parseTime(pass.lease.metadata.creationTimestamp);
     if (!supersedes.empty() && created) {
       pass.handoverSeconds = std::chrono::duration<double>(deps_.now() - *created).count();
     }
@@ -342,6 +342,9 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
   // so acting on a stale copy ends in ConflictError and a requeue.
   const auto lease = deps_.leases.get(request.name);
   if (!lease) {
+    if (deps_.metrics) {
+      deps_.metrics->forgetLease(request.name);
+    }
     return Result::success();
   }
   Pass pass{.context = context,
@@ -350,7 +353,7 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
             .name = request.name,
             .poolName = lease->value.spec.pool,
             .tenant = lease->value.spec.tenant,
-            .now = formatTime(deps_.now()),
+            .now = kube::formatTime(deps_.now()),
             .pool = std::nullopt,
             .readyReason = std::nullopt,
             .handoverSeconds = std::nullopt};

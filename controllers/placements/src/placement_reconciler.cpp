@@ -97,7 +97,7 @@ kube::Result PlacementReconciler::reconcile(kube::ReconcileContext& context,
   const auto pools = api::list<api::GpuPool>(deps_.client);
   const auto placements = api::list<api::Placement>(deps_.client);
   const std::int64_t generation = object.metadata.generation;
-  const std::string now = formatTime(deps_.now());
+  const std::string now = kube::formatTime(deps_.now());
   api::PlacementStatus status = object.status;
   status.observedGeneration = generation;
   kube::Result result = kube::Result::success();

@@ -1,6 +1,8 @@
 // The GPUPool controller: labels member nodes, takes back a deleted pool's labels, writes status.
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 
+#include <map>
+
 #include "landlord/api/v1alpha1/client.h"
 #include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/nodes/node_writer.h"
@@ -68,6 +70,9 @@ kube::Result GpuPoolReconciler::reconcile(kube::ReconcileContext& context,
                                           const kube::Request& request) {
   const auto cached = deps_.pools.get(request.name);
   if (!cached) {
+    if (deps_.metrics) {
+      deps_.metrics->forgetPool(request.name);
+    }
     return unlabelDeletedPool(context, request.name);
   }
   const std::optional<PoolSummary> summary = deps_.poolIndex.summary(request.name);
@@ -83,11 +88,13 @@ kube::Result GpuPoolReconciler::reconcile(kube::ReconcileContext& context,
 
   const PoolFigures figures = computePoolFigures(pool, *summary, deps_.catalog);
   const api::GpuPoolStatus status =
-      buildPoolStatus(pool, *summary, figures, formatTime(deps_.now()));
+      buildPoolStatus(pool, *summary, figures, kube::formatTime(deps_.now()));
   if (deps_.metrics) {
+    std::map<std::string, double> gpusByModel;
     for (const auto& share : figures.metrics.models) {
-      deps_.metrics->setPoolGpus(request.name, share.name, static_cast<double>(share.tally.gpus));
+      gpusByModel[share.name] = static_cast<double>(share.tally.gpus);
     }
+    deps_.metrics->setPoolGpus(request.name, gpusByModel);
     deps_.metrics->setPoolLeasedGpus(
         request.name, status.lease ? static_cast<double>(figures.metrics.gpus) : 0.0);
   }

@@ -53,7 +53,7 @@ kube::Result TenantReconciler::reconcile(kube::ReconcileContext& context,
   api::setCondition(status.conditions,
                     {api::kReadyCondition, "True", "Observed",
                      std::to_string(active) + " active leases, " + std::to_string(gpus) + " GPUs"},
-                    generation, formatTime(deps_.now()));
+                    generation, kube::formatTime(deps_.now()));
   api::writeStatus(deps_.client, tenant, status);
   return kube::Result::success();
 }

@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <vector>
 
+#include "landlord/operator/base/base64.h"
 #include "landlord/operator/base/errors.h"
 
 namespace landlord::kube {
@@ -30,38 +32,11 @@ std::string readFile(const fs::path& path, std::string_view what) {
 }
 
 std::string decodeBase64(std::string_view text, std::string_view what) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z')
-      return c - 'A';
-    if (c >= 'a' && c <= 'z')
-      return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-      return c - '0' + 52;
-    if (c == '+' || c == '-')
-      return 62;
-    if (c == '/' || c == '_')
-      return 63;
-    return -1;
-  };
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=' || c == '\n' || c == '\r' || c == ' ' || c == '\t') {
-      continue;
-    }
-    int v = value(c);
-    if (v < 0) {
-      throw ConfigError(std::string(what) + " is not valid base64");
-    }
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
+  std::optional<std::string> decoded = base64Decode(text);
+  if (!decoded) {
+    throw ConfigError(std::string(what) + " is not valid base64");
   }
-  return out;
+  return std::move(*decoded);
 }
 
 std::string scalar(const YAML::Node& node, const char* key) {

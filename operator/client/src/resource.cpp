@@ -1,5 +1,7 @@
 #include "landlord/operator/client/resource.h"
 
+#include <cpprest/base_uri.h>
+
 namespace landlord::kube {
 
 // Built with append: GCC 12 at -O3 warns falsely (-Wrestrict) on
@@ -33,20 +35,7 @@ std::string GroupVersionResource::displayName() const {
 }
 
 std::string encodeQueryValue(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (unsigned char c : value) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
+  return web::uri::encode_data_string(std::string(value));
 }
 
 std::string resourcePath(const GroupVersionResource& resource, std::string_view ns,

@@ -9,10 +9,6 @@
 namespace landlord::kube {
 namespace {
 
-BioPtr memoryBio(const std::string& pem) {
-  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-}
-
 // Checks the PEM material up front so a bad kubeconfig fails at start with a
 // clear message rather than as an obscure handshake error on first use.
 void validateTlsMaterial(const RestConfig& config) {
@@ -25,9 +21,7 @@ void validateTlsMaterial(const RestConfig& config) {
       throw ConfigError("client-certificate " + config.clientCertFile +
                         " holds no PEM certificate");
     }
-    BioPtr bio = memoryBio(config.clientKeyPem);
-    PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-    if (!key) {
+    if (!parsePrivateKey(config.clientKeyPem)) {
       throw ConfigError("client-key for " + config.clientCertFile +
                         " is not a PEM private key: " + openSslErrors());
     }
@@ -75,26 +69,6 @@ void verifyServerName(SSL* ssl, const std::string& name) {
   }
 }
 
-std::string openSslErrors() {
-  std::string text;
-  while (unsigned long code = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    text += (text.empty() ? "" : "; ") + std::string(buffer);
-  }
-  return text;
-}
-
-std::vector<X509Ptr> parseCertificates(const std::string& pem) {
-  std::vector<X509Ptr> certs;
-  BioPtr bio = memoryBio(pem);
-  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-    certs.emplace_back(cert);
-  }
-  ERR_clear_error();  // the loop ends on a "no start line" error
-  return certs;
-}
-
 TlsMaterial::TlsMaterial(const RestConfig& config) {
   if (!config.caPem.empty()) {
     trust.reset(X509_STORE_new());
@@ -104,8 +78,7 @@ TlsMaterial::TlsMaterial(const RestConfig& config) {
   }
   if (!config.clientCertPem.empty()) {
     clientChain = parseCertificates(config.clientCertPem);
-    BioPtr bio = memoryBio(config.clientKeyPem);
-    clientKey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    clientKey = parsePrivateKey(config.clientKeyPem);
   }
 }
 

@@ -24,28 +24,29 @@ namespace {
 
 // The per-controller children of the controller_runtime_* families.
 struct ReconcileMetrics {
-  ReconcileMetrics(metrics::Registry& registry, const std::string& controller)
+  ReconcileMetrics(prometheus::Registry& registry, const std::string& controller)
       : families(registry),
-        success(families.reconcileTotal.withLabels({controller, "success"})),
-        error(families.reconcileTotal.withLabels({controller, "error"})),
-        requeue(families.reconcileTotal.withLabels({controller, "requeue"})),
-        requeueAfter(families.reconcileTotal.withLabels({controller, "requeue_after"})),
-        errors(families.reconcileErrors.withLabels({controller})),
-        panics(families.reconcilePanics.withLabels({controller})),
-        time(families.reconcileTime.withLabels({controller})),
-        maxConcurrent(families.maxConcurrentReconciles.withLabels({controller})),
-        activeWorkers(families.activeWorkers.withLabels({controller})) {}
+        success(families.reconcileTotal.Add({{"controller", controller}, {"result", "success"}})),
+        error(families.reconcileTotal.Add({{"controller", controller}, {"result", "error"}})),
+        requeue(families.reconcileTotal.Add({{"controller", controller}, {"result", "requeue"}})),
+        requeueAfter(
+            families.reconcileTotal.Add({{"controller", controller}, {"result", "requeue_after"}})),
+        errors(families.reconcileErrors.Add({{"controller", controller}})),
+        panics(families.reconcilePanics.Add({{"controller", controller}})),
+        time(families.reconcileTime.Add({{"controller", controller}}, reconcileTimeBuckets())),
+        maxConcurrent(families.maxConcurrentReconciles.Add({{"controller", controller}})),
+        activeWorkers(families.activeWorkers.Add({{"controller", controller}})) {}
 
   ControllerMetricFamilies families;
-  metrics::Counter& success;
-  metrics::Counter& error;
-  metrics::Counter& requeue;
-  metrics::Counter& requeueAfter;
-  metrics::Counter& errors;
-  metrics::Counter& panics;
-  metrics::Histogram& time;
-  metrics::Gauge& maxConcurrent;
-  metrics::Gauge& activeWorkers;
+  prometheus::Counter& success;
+  prometheus::Counter& error;
+  prometheus::Counter& requeue;
+  prometheus::Counter& requeueAfter;
+  prometheus::Counter& errors;
+  prometheus::Counter& panics;
+  prometheus::Histogram& time;
+  prometheus::Gauge& maxConcurrent;
+  prometheus::Gauge& activeWorkers;
 };
 
 // Runs the reconciler and turns a throw into an error result.
@@ -81,7 +82,7 @@ class Controller::Impl {
       options.registry = ownRegistry_.get();
     }
     metrics_ = std::make_unique<ReconcileMetrics>(*options.registry, name_);
-    metrics_->maxConcurrent.set(workers_);
+    metrics_->maxConcurrent.Set(workers_);
     WorkQueueOptions queueOptions;
     queueOptions.name = name_;
     queueOptions.clock = options.clock;
@@ -113,17 +114,17 @@ class Controller::Impl {
     if (!key) {
       return false;
     }
-    metrics_->activeWorkers.inc();
+    metrics_->activeWorkers.Increment();
     const Request request = Request::fromKey(*key);
     const Logger log = logger_.withValues(
         {{"key", *key}, {"reconcileID", std::to_string(nextReconcileId_.fetch_add(1))}});
     ReconcileContext context{log, stop};
     const Clock::TimePoint started = clock_.now();
     const Outcome outcome = reconcileCatchingThrows(*reconciler_, context, request);
-    metrics_->time.observe(std::chrono::duration<double>(clock_.now() - started).count());
+    metrics_->time.Observe(std::chrono::duration<double>(clock_.now() - started).count());
     record(*key, outcome, log);
     queue_->done(*key);
-    metrics_->activeWorkers.dec();
+    metrics_->activeWorkers.Decrement();
     return true;
   }
 
@@ -132,27 +133,27 @@ class Controller::Impl {
     switch (result.kind()) {
       case Result::Kind::success:
         queue_->forget(key);
-        metrics_->success.inc();
+        metrics_->success.Increment();
         log.debug("reconciled");
         break;
       case Result::Kind::requeue:
         queue_->addRateLimited(key);
-        metrics_->requeue.inc();
+        metrics_->requeue.Increment();
         log.debug("requeued with backoff");
         break;
       case Result::Kind::requeueAfter:
         queue_->forget(key);
         queue_->addAfter(key, result.delay());
-        metrics_->requeueAfter.inc();
+        metrics_->requeueAfter.Increment();
         log.debug("requeued after {}ms",
                   std::chrono::duration_cast<std::chrono::milliseconds>(result.delay()).count());
         break;
       case Result::Kind::error:
         queue_->addRateLimited(key);
-        metrics_->error.inc();
-        metrics_->errors.inc();
+        metrics_->error.Increment();
+        metrics_->errors.Increment();
         if (outcome.threw) {
-          metrics_->panics.inc();
+          metrics_->panics.Increment();
         }
         log.error("reconcile failed, retrying with backoff: {}", result.message());
         break;

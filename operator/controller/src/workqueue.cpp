@@ -24,24 +24,26 @@ double seconds(Clock::Duration d) {
 
 // The per-queue children of the workqueue_* families.
 struct QueueMetrics {
-  QueueMetrics(metrics::Registry& registry, const std::string& name)
+  QueueMetrics(prometheus::Registry& registry, const std::string& name)
       : families(registry),
-        depth(families.depth.withLabels({name, name})),
-        adds(families.adds.withLabels({name, name})),
-        queueDuration(families.queueDuration.withLabels({name, name})),
-        workDuration(families.workDuration.withLabels({name, name})),
-        retries(families.retries.withLabels({name, name})),
-        unfinishedWork(families.unfinishedWork.withLabels({name, name})),
-        longestRunningProcessor(families.longestRunningProcessor.withLabels({name, name})) {}
+        labels{{"name", name}, {"controller", name}},
+        depth(families.depth.Add(labels)),
+        adds(families.adds.Add(labels)),
+        queueDuration(families.queueDuration.Add(labels, queueLatencyBuckets())),
+        workDuration(families.workDuration.Add(labels, queueLatencyBuckets())),
+        retries(families.retries.Add(labels)),
+        unfinishedWork(families.unfinishedWork.Add(labels)),
+        longestRunningProcessor(families.longestRunningProcessor.Add(labels)) {}
 
   WorkQueueMetricFamilies families;
-  metrics::Gauge& depth;
-  metrics::Counter& adds;
-  metrics::Histogram& queueDuration;
-  metrics::Histogram& workDuration;
-  metrics::Counter& retries;
-  metrics::Gauge& unfinishedWork;
-  metrics::Gauge& longestRunningProcessor;
+  const prometheus::Labels labels;
+  prometheus::Gauge& depth;
+  prometheus::Counter& adds;
+  prometheus::Histogram& queueDuration;
+  prometheus::Histogram& workDuration;
+  prometheus::Counter& retries;
+  prometheus::Gauge& unfinishedWork;
+  prometheus::Gauge& longestRunningProcessor;
 };
 
 class RateLimitingQueue final : public WorkQueue {
@@ -88,7 +90,7 @@ class RateLimitingQueue final : public WorkQueue {
 
   void addRateLimited(const std::string& key) override {
     if (metrics_) {
-      metrics_->retries.inc();
+      metrics_->retries.Increment();
     }
     addAfter(key, rateLimiter_->when(key));
   }
@@ -110,10 +112,10 @@ class RateLimitingQueue final : public WorkQueue {
         const Clock::TimePoint now = clock_.now();
         processing_.emplace(key, now);
         if (metrics_) {
-          metrics_->depth.dec();
+          metrics_->depth.Decrement();
           const auto added = addedAt_.find(key);
           if (added != addedAt_.end()) {
-            metrics_->queueDuration.observe(seconds(now - added->second));
+            metrics_->queueDuration.Observe(seconds(now - added->second));
             addedAt_.erase(added);
           }
         }
@@ -134,7 +136,7 @@ class RateLimitingQueue final : public WorkQueue {
       throw std::logic_error("workqueue: done(\"" + key + "\") for a key that is not processing");
     }
     if (metrics_) {
-      metrics_->workDuration.observe(seconds(clock_.now() - it->second));
+      metrics_->workDuration.Observe(seconds(clock_.now() - it->second));
     }
     processing_.erase(it);
     if (dirty_.count(key) > 0) {
@@ -183,7 +185,7 @@ class RateLimitingQueue final : public WorkQueue {
       return;
     }
     if (metrics_) {
-      metrics_->adds.inc();
+      metrics_->adds.Increment();
     }
     dirty_.insert(key);
     if (processing_.count(key) > 0) {
@@ -195,7 +197,7 @@ class RateLimitingQueue final : public WorkQueue {
   void pushLocked(const std::string& key) {
     queue_.push_back(key);
     if (metrics_) {
-      metrics_->depth.inc();
+      metrics_->depth.Increment();
       addedAt_.emplace(key, clock_.now());
     }
     cv_.notify_one();
@@ -227,8 +229,8 @@ class RateLimitingQueue final : public WorkQueue {
       total += running;
       longest = std::max(longest, running);
     }
-    metrics_->unfinishedWork.set(total);
-    metrics_->longestRunningProcessor.set(longest);
+    metrics_->unfinishedWork.Set(total);
+    metrics_->longestRunningProcessor.Set(longest);
   }
 
   const Clock& clock_;

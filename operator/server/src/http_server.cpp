@@ -1,271 +1,300 @@
+// EndpointServer: the acceptor, the I/O and handler threads, routing, and the
+// graceful stop (see http_server.h; one connection's life is connection.cpp).
 #include "landlord/operator/server/http_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <cerrno>
-#include <cstring>
+#include <condition_variable>
 #include <mutex>
 #include <stdexcept>
-#include <vector>
+#include <thread>
 
-#include "landlord/operator/server/http_status.h"
-#include "landlord/operator/server/listen_socket.h"
+#include "connection.h"
+#include "http_messages.h"
+#include "io_threads.h"
+#include "listener.h"
+#include "tls_certificate_store.h"
 
 namespace landlord::kube {
 
 namespace {
 
-constexpr std::size_t kMaxRequestHeaderBytes = 16 * 1024;
-constexpr int kClientTimeoutSeconds = 5;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
 
-std::string percentDecode(std::string_view text) {
+// How long accepting pauses after it failed (descriptors ran out, say).
+constexpr std::chrono::milliseconds kAcceptRetry{50};
+
+std::string joined(const std::vector<std::string>& items) {
   std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const std::string hex(text.substr(i + 1, 2));
-      char* end = nullptr;
-      const long value = std::strtol(hex.c_str(), &end, 16);
-      if (end == hex.c_str() + 2) {
-        out += static_cast<char>(value);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i] == '+' ? ' ' : text[i];
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
   }
   return out;
 }
 
-std::map<std::string, std::string> parseQuery(std::string_view query) {
-  std::map<std::string, std::string> params;
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const std::size_t eq = pair.find('=');
-    params[percentDecode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? "" : percentDecode(pair.substr(eq + 1));
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-  }
-  return params;
-}
-
-void writeAll(int fd, const std::string& data) {
-  std::size_t written = 0;
-  while (written < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + written, data.size() - written, MSG_NOSIGNAL);
-    if (n <= 0) {
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      return;  // the client went away; nothing to report to it
-    }
-    written += static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace
 
-BindAddress parseBindAddress(const std::string& address) {
-  const std::size_t colon = address.rfind(':');
-  if (colon == std::string::npos) {
-    throw std::invalid_argument("bind address \"" + address + "\" must be host:port or :port");
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  const std::string portText = address.substr(colon + 1);
-  int port = -1;
-  try {
-    std::size_t used = 0;
-    port = std::stoi(portText, &used);
-    if (used != portText.size()) {
-      port = -1;
-    }
-  } catch (const std::exception&) {
-    port = -1;
-  }
-  if (port < 0 || port > 65535) {
-    throw std::invalid_argument("bind address \"" + address + "\" has an invalid port");
-  }
-  return BindAddress{host, port};
+std::string EndpointRequest::header(const std::string& lowercaseName) const {
+  const auto it = headers.find(lowercaseName);
+  return it == headers.end() ? std::string() : it->second;
 }
 
 class EndpointServer::Impl {
  public:
-  Impl(std::string name, std::string bindAddress, Logger logger)
-      : name_(std::move(name)),
-        bindAddress_(std::move(bindAddress)),
-        logger_(logger.withValues({{"server", name_}, {"address", bindAddress_}})) {}
+  Impl(EndpointServerOptions options, Logger logger)
+      : options_(std::move(options)),
+        logger_(logger.withValues({{"server", options_.name}, {"address", options_.bindAddress}})),
+        tracker_(options_.maxConnections),
+        context_{options_, logger_, tracker_,
+                 [this](const EndpointRequest& request) { return dispatch(request); }},
+        threads_(io_, options_.ioThreads, options_.maxIoThreads, options_.handlerStall, logger_),
+        acceptor_(net::make_strand(io_)),
+        retryTimer_(acceptor_.get_executor()) {}
 
   struct Route {
     std::string path;
     EndpointHandler handler;
     bool prefix;
+    std::vector<std::string> methods;
   };
+
+  void handle(Route route) {
+    if (route.path.empty() || route.path.front() != '/') {
+      throw std::invalid_argument(options_.name + " server: path \"" + route.path +
+                                  "\" must start with /");
+    }
+    if (!route.handler) {
+      throw std::invalid_argument(options_.name + " server: path " + route.path +
+                                  " has no handler");
+    }
+    std::lock_guard lock(mutex_);
+    for (const Route& existing : routes_) {
+      if (existing.path == route.path) {
+        throw std::invalid_argument(options_.name + " server: path " + route.path +
+                                    " is registered twice");
+      }
+    }
+    routes_.push_back(std::move(route));
+  }
 
   void listen() {
     std::lock_guard lock(mutex_);
-    if (listener_.valid()) {
+    if (acceptor_.is_open()) {
       return;
     }
-    ListeningSocket socket = listenOn(bindAddress_, name_ + " server", 64);
-    listener_ = std::move(socket.fd);
-    port_ = socket.port;
-    logger_.info("listening on port {}", port_);
+    const std::string serverName = options_.name + " server";
+    if (options_.tls && !tlsStore_) {
+      try {
+        tlsStore_ = std::make_unique<server::TlsCertificateStore>(
+            options_.tls->certPath, options_.tls->keyPath, options_.tls->checkInterval, logger_);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(serverName + ": " + e.what());
+      }
+      tls_.emplace(server::makeServerTlsContext(*tlsStore_).release());
+    }
+    server::listenOn(acceptor_, options_.bindAddress, serverName);
+    port_ = acceptor_.local_endpoint().port();
+    logger_.withValues({{"port", std::to_string(port_)}})
+        .info("serving {} on port {}", options_.tls ? "HTTPS" : "HTTP", port_);
+  }
+
+  int port() const {
+    std::lock_guard lock(mutex_);
+    return port_;
   }
 
   void run(std::stop_token stop) {
     listen();
-    int pipeFds[2];
-    if (::pipe2(pipeFds, O_CLOEXEC | O_NONBLOCK) != 0) {
-      throw std::runtime_error(name_ + " server: cannot create wake-up pipe: " + errnoText());
-    }
-    const UniqueFd wakeRead(pipeFds[0]);
-    const UniqueFd wakeWrite(pipeFds[1]);
-    std::stop_callback onStop(stop, [&wakeWrite] {
-      const char byte = 0;
-      [[maybe_unused]] const ssize_t n = ::write(wakeWrite.get(), &byte, 1);
-    });
-    while (!stop.stop_requested()) {
-      pollfd fds[2] = {{listener_.get(), POLLIN, 0}, {wakeRead.get(), POLLIN, 0}};
-      if (::poll(fds, 2, -1) < 0) {
-        if (errno == EINTR) {
-          continue;
-        }
-        throw std::runtime_error(name_ + " server: poll failed: " + errnoText());
-      }
-      if ((fds[1].revents & POLLIN) != 0) {
-        break;
-      }
-      if ((fds[0].revents & POLLIN) != 0) {
-        UniqueFd client(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        if (client.valid()) {
-          serve(client.get());
-        }
-      }
-    }
-    std::lock_guard lock(mutex_);
-    listener_.reset();
+    auto work = net::make_work_guard(io_);
+    net::dispatch(acceptor_.get_executor(), [this] { accept(); });
+    threads_.start();
+
+    std::mutex waitMutex;
+    std::condition_variable_any stopped;
+    std::unique_lock waitLock(waitMutex);
+    stopped.wait(waitLock, stop, [] { return false; });
+
+    shutDown();
+    work.reset();
+    threads_.stop();
     logger_.info("stopped");
   }
 
-  void serve(int fd) {
-    timeval timeout{kClientTimeoutSeconds, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-    std::string request;
-    char buffer[4096];
-    while (request.find("\r\n\r\n") == std::string::npos) {
-      if (request.size() > kMaxRequestHeaderBytes) {
-        writeAll(fd, render(EndpointResponse{400, "text/plain; charset=utf-8",
-                                             "request header too large\n"},
-                            false));
-        return;
-      }
-      const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        if (n < 0 && errno == EINTR) {
-          continue;
+  std::string name() const { return options_.name; }
+
+ private:
+  // Stops accepting, closes idle connections, lets requests in flight be
+  // answered, and closes whatever is left after shutdownTimeout.
+  void shutDown() {
+    stopping_ = true;
+    context_.stopping = true;
+    net::post(acceptor_.get_executor(), [this] {
+      boost::system::error_code ignored;
+      acceptor_.close(ignored);
+      retryTimer_.cancel();
+    });
+    for (const auto& connection : tracker_.all()) {
+      connection->stop();
+    }
+    if (tracker_.waitUntilEmpty(options_.shutdownTimeout)) {
+      return;
+    }
+    logger_.warn("closing {} connections still busy after {} ms", tracker_.size(),
+                 options_.shutdownTimeout.count());
+    for (const auto& connection : tracker_.all()) {
+      connection->abort();
+    }
+    tracker_.waitUntilEmpty(std::chrono::seconds(1));
+  }
+
+  void accept() {
+    acceptor_.async_accept(net::make_strand(io_),
+                           [this](const boost::system::error_code& error, tcp::socket socket) {
+                             onAccept(error, std::move(socket));
+                           });
+  }
+
+  void onAccept(const boost::system::error_code& error, tcp::socket socket) {
+    if (error == net::error::operation_aborted || !acceptor_.is_open()) {
+      return;
+    }
+    if (error) {
+      // Out of descriptors, typically: the oldest idle connection makes room.
+      if (error == net::error::no_descriptors || error.value() == ENFILE) {
+        if (const auto victim = tracker_.longestWaiting()) {
+          victim->evict();
         }
-        return;  // closed or timed out before a full request
       }
-      request.append(buffer, static_cast<std::size_t>(n));
-    }
-    const std::string requestLine = request.substr(0, request.find("\r\n"));
-    const std::size_t firstSpace = requestLine.find(' ');
-    const std::size_t secondSpace = requestLine.find(' ', firstSpace + 1);
-    if (firstSpace == std::string::npos || secondSpace == std::string::npos) {
-      writeAll(fd, render({400, "text/plain; charset=utf-8", "malformed request line\n"}, false));
+      const auto now = std::chrono::steady_clock::now();
+      if (now - lastAcceptError_ > std::chrono::seconds(10)) {
+        lastAcceptError_ = now;
+        logger_.warn("cannot accept connections: {} ({} open)", error.message(), tracker_.size());
+      }
+      retryTimer_.expires_after(kAcceptRetry);
+      retryTimer_.async_wait([this](const boost::system::error_code& waited) {
+        if (!waited) {
+          accept();
+        }
+      });
       return;
     }
-    EndpointRequest parsed;
-    parsed.method = requestLine.substr(0, firstSpace);
-    const std::string target = requestLine.substr(firstSpace + 1, secondSpace - firstSpace - 1);
-    const std::size_t question = target.find('?');
-    parsed.path = target.substr(0, question);
-    if (question != std::string::npos) {
-      parsed.query = parseQuery(std::string_view(target).substr(question + 1));
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    const std::shared_ptr<server::ConnectionBase> connection =
+        tls_ ? server::makeTlsConnection(std::move(socket), *tls_, context_)
+             : server::makePlainConnection(std::move(socket), context_);
+    if (const auto victim = tracker_.add(connection)) {
+      victim->evict();
     }
-    const bool head = parsed.method == "HEAD";
-    if (parsed.method != "GET" && !head) {
-      writeAll(fd,
-               render({405, "text/plain; charset=utf-8", "only GET and HEAD are served\n"}, false));
-      return;
+    connection->start();
+    if (stopping_) {
+      connection->stop();
     }
-    writeAll(fd, render(dispatch(parsed), head));
+    accept();
   }
 
   EndpointResponse dispatch(const EndpointRequest& request) {
-    EndpointHandler handler;
+    std::optional<Route> route;
     {
       std::lock_guard lock(mutex_);
       for (const Route& candidate : routes_) {
-        const bool exact = candidate.path == request.path;
-        const bool below = candidate.prefix && request.path.rfind(candidate.path + "/", 0) == 0;
-        if (exact || below) {
-          handler = candidate.handler;
+        if (candidate.path == request.path ||
+            (candidate.prefix && request.path.rfind(candidate.path + "/", 0) == 0)) {
+          route = candidate;
           break;
         }
       }
     }
-    if (!handler) {
-      return {404, "text/plain; charset=utf-8", "404 page not found\n"};
+    if (!route) {
+      return server::textResponse(404, "404 page not found");
     }
+    if (std::find(route->methods.begin(), route->methods.end(), request.method) ==
+        route->methods.end()) {
+      EndpointResponse response = server::textResponse(
+          405, "only " + joined(route->methods) + (route->methods.size() == 1 ? " is" : " are") +
+                   " served on " + route->path);
+      std::string allow;
+      for (const std::string& method : route->methods) {
+        allow += (allow.empty() ? "" : ", ") + method;
+      }
+      response.headers.emplace_back("Allow", allow);
+      return response;
+    }
+    const server::IoThreads::HandlerRun run(threads_);
     try {
-      return handler(request);
+      return route->handler(request);
     } catch (const std::exception& e) {
       logger_.error("handler for {} failed: {}", request.path, e.what());
-      return {500, "text/plain; charset=utf-8", "internal error\n"};
+    } catch (...) {
+      logger_.error("handler for {} failed with a non-standard exception", request.path);
     }
+    return server::textResponse(500, "internal error");
   }
 
-  static std::string render(const EndpointResponse& response, bool head) {
-    std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                      reasonPhrase(response.status) + "\r\n";
-    out += "Content-Type: " + response.contentType + "\r\n";
-    out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
-    out += "X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
-    if (!head) {
-      out += response.body;
-    }
-    return out;
-  }
-
-  const std::string name_;
-  const std::string bindAddress_;
+  const EndpointServerOptions options_;
   const Logger logger_;
+  server::ConnectionTracker tracker_;
+
   mutable std::mutex mutex_;
   std::vector<Route> routes_;  // guarded by mutex_
-  UniqueFd listener_;          // guarded by mutex_
   int port_ = 0;               // guarded by mutex_
+
+  // Before the I/O context: connections (destroyed with it) refer to these.
+  std::unique_ptr<server::TlsCertificateStore> tlsStore_;  // set by listen()
+  std::optional<net::ssl::context> tls_;                   // set by listen()
+  server::ServingContext context_;
+
+  net::io_context io_;
+  server::IoThreads threads_;                              // handlers run on them
+  tcp::acceptor acceptor_;                                 // on its own strand
+  net::steady_timer retryTimer_;                           // on the acceptor's strand
+  std::chrono::steady_clock::time_point lastAcceptError_;  // on the acceptor's strand
+  std::atomic<bool> stopping_{false};
 };
 
+namespace {
+
+EndpointServerOptions plainServer(std::string name, std::string bindAddress) {
+  EndpointServerOptions options;
+  options.name = std::move(name);
+  options.bindAddress = std::move(bindAddress);
+  return options;
+}
+
+}  // namespace
+
 EndpointServer::EndpointServer(std::string name, std::string bindAddress, Logger logger)
-    : impl_(std::make_unique<Impl>(std::move(name), std::move(bindAddress), std::move(logger))) {}
+    : EndpointServer(plainServer(std::move(name), std::move(bindAddress)), std::move(logger)) {}
+
+EndpointServer::EndpointServer(EndpointServerOptions options, Logger logger)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(logger))) {}
+
 EndpointServer::~EndpointServer() = default;
 
-void EndpointServer::handle(const std::string& path, EndpointHandler handler, bool prefix) {
-  std::lock_guard lock(impl_->mutex_);
-  impl_->routes_.push_back({path, std::move(handler), prefix});
+void EndpointServer::handle(const std::string& path, EndpointHandler handler, bool prefix,
+                            std::vector<std::string> methods) {
+  impl_->handle({path, std::move(handler), prefix, std::move(methods)});
 }
 
 void EndpointServer::listen() {
   impl_->listen();
 }
 int EndpointServer::port() const {
-  std::lock_guard lock(impl_->mutex_);
-  return impl_->port_;
+  return impl_->port();
 }
 std::string EndpointServer::name() const {
-  return impl_->name_;
+  return impl_->name();
 }
 void EndpointServer::run(std::stop_token stop) {
   impl_->run(std::move(stop));

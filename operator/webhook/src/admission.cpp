@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "landlord/operator/base/base64.h"
+
 namespace landlord::kube {
 
 namespace {
@@ -111,41 +113,13 @@ class FieldReader {
   const std::string path_;
 };
 
-std::string base64Encode(const std::string& data) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    const unsigned triple = static_cast<unsigned char>(data[i]) << 16 |
-                            static_cast<unsigned char>(data[i + 1]) << 8 |
-                            static_cast<unsigned char>(data[i + 2]);
-    out += kAlphabet[(triple >> 18) & 0x3F];
-    out += kAlphabet[(triple >> 12) & 0x3F];
-    out += kAlphabet[(triple >> 6) & 0x3F];
-    out += kAlphabet[triple & 0x3F];
-  }
-  if (const std::size_t rest = data.size() - i; rest > 0) {
-    unsigned triple = static_cast<unsigned char>(data[i]) << 16;
-    if (rest == 2) {
-      triple |= static_cast<unsigned char>(data[i + 1]) << 8;
-    }
-    out += kAlphabet[(triple >> 18) & 0x3F];
-    out += kAlphabet[(triple >> 12) & 0x3F];
-    out += rest == 2 ? kAlphabet[(triple >> 6) & 0x3F] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 }  // namespace
 
 AdmissionRequest parseAdmissionReview(const std::string& body) {
   json review;
   try {
     review = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number out of range
     throw AdmissionReviewError(std::string("body is not JSON: ") + e.what());
   }
   if (!review.is_object()) {

@@ -207,11 +207,7 @@ TEST_F(HandoverTest, OldTenantLeavesNewTenantArrives) {
 }
 
 TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) {
-  kube::metrics::Registry registry;
-  DomainMetrics metrics(registry);
-  Dependencies withMetrics = deps();
-  withMetrics.metrics = &metrics;
-  PoolLeaseReconciler leases(std::move(withMetrics));
+  PoolLeaseReconciler leases(depsWithMetrics());
   // Once the lessee holds every node, its next three status writes conflict (as
   // when a GPUPool or lease event raced the pass): the passes saying Active retry.
   int conflicts = 0;
@@ -235,9 +231,30 @@ TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) 
   passes(leases, {"own", "next"}, 16);
   ASSERT_EQ(conflicts, 3);
   ASSERT_EQ(phase("next"), "Active");
-  EXPECT_NE(registry.expose().find("landlord_handover_duration_seconds_count 1\n"),
-            std::string::npos)
-      << registry.expose();
+  EXPECT_NE(scrape().find("landlord_handover_duration_seconds_count 1\n"), std::string::npos)
+      << scrape();
+}
+
+TEST_F(HandoverTest, ADeletedLeasesRevenueSeriesGoesAndItsSuccessorsStays) {
+  PoolLeaseReconciler leases(depsWithMetrics());
+  passes(leases, {"own", "next"}, 12);
+  ASSERT_EQ(phase("next"), "Active");
+  ASSERT_NE(
+      scrape().find(R"(landlord_lease_hourly_revenue_usd{lease="own",pool="c1",tenant="owner"} 0)"),
+      std::string::npos)
+      << scrape();
+
+  // Deleting it marks it; its finalizer goes on the first pass, the object
+  // with it, and the next pass finds it gone.
+  fake_.remove(api::poolLeases(), "", "own");
+  passes(leases, {"own"}, 2);
+  for (const json& lease : fake_.objects(api::poolLeases())) {
+    ASSERT_NE(lease["metadata"]["name"], "own") << "not deleted yet";
+  }
+  EXPECT_EQ(scrape().find(R"(lease="own")"), std::string::npos) << scrape();
+  EXPECT_EQ(scrape().find(R"(tenant="owner")"), std::string::npos) << scrape();
+  EXPECT_NE(scrape().find(R"(lease="next",pool="c1",tenant="lessee"})"), std::string::npos)
+      << scrape();
 }
 
 TEST_F(HandoverTest, NodesAreCordonedBeforePodsAreEvicted) {

@@ -155,6 +155,27 @@ TEST_F(GpuPoolReconcilerTest, DeletedPoolsNodesLoseExactlyItsTwoLabels) {
   EXPECT_EQ(otherPool["landlord.dev/gpu-model"], "GB200");
 }
 
+TEST_F(GpuPoolReconcilerTest, SeriesGoWithTheModelThatLeftAndWithTheDeletedPool) {
+  GpuPoolReconciler reconciler(depsWithMetrics());
+  reconcile(reconciler, "", "c1");
+  reconcile(reconciler, "", "c2");
+  ASSERT_NE(scrape().find(R"(landlord_pool_gpus{model="GB200",pool="c1"} 4)"), std::string::npos)
+      << scrape();
+
+  fake_.patch(kube::resources::nodes(), "", "gb200-a", kube::PatchType::Merge,
+              {{"metadata", {{"labels", {{"topology.kubernetes.io/zone", "elsewhere"}}}}}});
+  reconcile(reconciler, "", "c1");
+  EXPECT_EQ(scrape().find(R"(model="GB200",pool="c1")"), std::string::npos) << scrape();
+  EXPECT_NE(scrape().find(R"(landlord_pool_gpus{model="H100",pool="c1"} 16)"), std::string::npos)
+      << scrape();
+
+  fake_.remove(api::gpuPools(), "", "c1");
+  reconcile(reconciler, "", "c1");
+  EXPECT_EQ(scrape().find(R"(pool="c1")"), std::string::npos) << scrape();
+  EXPECT_NE(scrape().find(R"(landlord_pool_gpus{model="GB200",pool="c2"} 4)"), std::string::npos)
+      << scrape();
+}
+
 TEST_F(GpuPoolReconcilerTest, SecondPassOverADeletedPoolPatchesNothing) {
   reconcile(reconciler_, "", "c1");
   fake_.remove(api::gpuPools(), "", "c1");

@@ -33,6 +33,16 @@ TEST(FlagsTest, DefaultsFollowControllerRuntime) {
   EXPECT_EQ(flags.logLevel, spdlog::level::info);
 }
 
+// As controller-runtime since v0.21: no client-side limit unless asked for; the
+// API server's Priority and Fairness (the chart's FlowSchema) limits landlord.
+TEST(FlagsTest, TheClientSideRateLimitIsOffUnlessSet) {
+  EXPECT_EQ(parseFlags({}).kubeApiQps, 0.0);
+  EXPECT_EQ(parseFlags({"--kube-api-qps=0"}).kubeApiQps, 0.0);
+  EXPECT_EQ(parseFlags({"--kube-api-qps=20"}).kubeApiQps, 20.0);
+  EXPECT_EQ(errorOf({"--kube-api-qps=-1"}),
+            "invalid value \"-1\" for flag --kube-api-qps: must not be negative");
+}
+
 TEST(FlagsTest, ParsesEqualsSpaceSingleDashAndBooleans) {
   const OperatorFlags flags = parseFlags(
       {"--leader-elect", "--metrics-bind-address=127.0.0.1:0", "--health-probe-bind-address", "0",
@@ -91,11 +101,14 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
 }
 
 TEST(FlagsTest, GoDurations) {
-  EXPECT_EQ(parseGoDuration("0"), 0ms);
-  EXPECT_EQ(parseGoDuration("1h2m3s"), 3723s);
-  EXPECT_EQ(parseGoDuration("1.5s"), 1500ms);
-  EXPECT_THROW(parseGoDuration("10"), std::invalid_argument);
-  EXPECT_THROW(parseGoDuration("s"), std::invalid_argument);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=0"}).gracefulShutdownTimeout, 0ms);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=1h2m3s"}).gracefulShutdownTimeout, 3723s);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=1.5m"}).gracefulShutdownTimeout, 90s);
+  EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=1.5s"}).gracefulShutdownTimeout, 1500ms);
+  EXPECT_EQ(errorOf({"--graceful-shutdown-timeout=10"}),
+            "invalid value \"10\" for flag --graceful-shutdown-timeout: missing unit (use ns, us, "
+            "ms, s, m or h)");
+  EXPECT_THROW(parseFlags({"--graceful-shutdown-timeout=s"}), FlagError);
 }
 
 TEST(FlagsTest, UsageListsEveryFlagWithDefaults) {

@@ -52,7 +52,7 @@ class ControllerTest : public ::testing::Test {
   }
 
   std::string metric(const std::string& series) {
-    const std::string text = registry_.expose();
+    const std::string text = metrics::exposition(registry_);
     const std::size_t at = text.find(series + " ");
     if (at == std::string::npos) {
       return "<absent>";
@@ -181,7 +181,7 @@ TEST_F(ControllerTest, EveryLogLineOfAReconcileCarriesTheKey) {
 TEST_F(ControllerTest, ExposesWorkerGauges) {
   EXPECT_EQ(metric("controller_runtime_max_concurrent_reconciles{controller=\"gpupool\"}"), "1");
   EXPECT_EQ(metric("controller_runtime_active_workers{controller=\"gpupool\"}"), "0");
-  EXPECT_EQ(metric("workqueue_depth{name=\"gpupool\",controller=\"gpupool\"}"), "0");
+  EXPECT_EQ(metric("workqueue_depth{controller=\"gpupool\",name=\"gpupool\"}"), "0");
 }
 
 // Blocks a reconcile until the test lets it finish.

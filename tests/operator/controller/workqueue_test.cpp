@@ -247,25 +247,25 @@ TEST(WorkQueueTest, ReportsWorkqueueMetrics) {
   ASSERT_EQ(queue->get(), "a");
   clock.step(3s);
   queue->addRateLimited("c");
-  const std::string text = registry.expose();
-  EXPECT_NE(text.find("workqueue_adds_total{name=\"test\",controller=\"test\"} 2\n"),
+  const std::string text = metrics::exposition(registry);
+  EXPECT_NE(text.find("workqueue_adds_total{controller=\"test\",name=\"test\"} 2\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("workqueue_depth{name=\"test\",controller=\"test\"} 1\n"), std::string::npos);
-  EXPECT_NE(text.find("workqueue_retries_total{name=\"test\",controller=\"test\"} 1\n"),
+  EXPECT_NE(text.find("workqueue_depth{controller=\"test\",name=\"test\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("workqueue_retries_total{controller=\"test\",name=\"test\"} 1\n"),
             std::string::npos);
   EXPECT_NE(
-      text.find("workqueue_queue_duration_seconds_sum{name=\"test\",controller=\"test\"} 2\n"),
+      text.find("workqueue_queue_duration_seconds_sum{controller=\"test\",name=\"test\"} 2\n"),
       std::string::npos);
-  EXPECT_NE(text.find("workqueue_unfinished_work_seconds{name=\"test\",controller=\"test\"} 3\n"),
+  EXPECT_NE(text.find("workqueue_unfinished_work_seconds{controller=\"test\",name=\"test\"} 3\n"),
             std::string::npos);
   EXPECT_NE(
       text.find(
-          "workqueue_longest_running_processor_seconds{name=\"test\",controller=\"test\"} 3\n"),
+          "workqueue_longest_running_processor_seconds{controller=\"test\",name=\"test\"} 3\n"),
       std::string::npos);
   queue->done("a");
-  EXPECT_NE(registry.expose().find(
-                "workqueue_work_duration_seconds_count{name=\"test\",controller=\"test\"} 1\n"),
+  EXPECT_NE(metrics::exposition(registry).find(
+                "workqueue_work_duration_seconds_count{controller=\"test\",name=\"test\"} 1\n"),
             std::string::npos);
 }
 

@@ -1,15 +1,11 @@
 #include "landlord/operator/server/http_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <thread>
 
 #include "landlord/operator/healthz/health.h"
-#include "landlord/operator/metrics/metrics.h"
+#include "raw_http.h"
 
 namespace landlord::kube {
 namespace {
@@ -18,39 +14,8 @@ Logger quietLogger() {
   return Logger(makeSpdlogLogger("t", LogFormat::text, spdlog::level::off));
 }
 
-struct HttpReply {
-  int status = 0;
-  std::string headers;
-  std::string body;
-};
-
-// A blocking HTTP/1.1 GET over loopback.
-HttpReply httpRequest(int port, const std::string& target, const std::string& method = "GET") {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  const std::string request = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
-  EXPECT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buffer[4096];
-  ssize_t n = 0;
-  while ((n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0) {
-    response.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  HttpReply reply;
-  const std::size_t headerEnd = response.find("\r\n\r\n");
-  if (response.size() < 12 || headerEnd == std::string::npos) {
-    return reply;
-  }
-  reply.status = std::stoi(response.substr(9, 3));
-  reply.headers = response.substr(0, headerEnd);
-  reply.body = response.substr(headerEnd + 4);
-  return reply;
-}
+using testing::HttpReply;
+using testing::httpRequest;
 
 class ServerFixture : public ::testing::Test {
  protected:
@@ -110,20 +75,6 @@ TEST_F(ServerFixture, HealthAndReadinessLikeKubernetes) {
   EXPECT_EQ(httpRequest(port, "/readyz").status, 200);
   EXPECT_EQ(httpRequest(port, "/readyz?verbose=1").body,
             "[+]ping ok\n[+]informers-synced ok\nreadyz check passed\n");
-}
-
-TEST_F(ServerFixture, ServesMetricsExposition) {
-  metrics::Registry registry;
-  registry.counter("things_total", "Things.").unlabelled().inc(3);
-  server_.handle("/metrics", [&](const EndpointRequest&) {
-    return EndpointResponse{200, metrics::kTextExpositionContentType, registry.expose()};
-  });
-  start();
-  const HttpReply reply = httpRequest(server_.port(), "/metrics");
-  EXPECT_EQ(reply.status, 200);
-  EXPECT_NE(reply.headers.find("text/plain; version=0.0.4"), std::string::npos);
-  EXPECT_EQ(reply.body,
-            "# HELP things_total Things.\n# TYPE things_total counter\nthings_total 3\n");
 }
 
 TEST(EndpointServerTest, BadAddressesFailWithTheAddressInTheMessage) {

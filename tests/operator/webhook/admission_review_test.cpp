@@ -128,6 +128,15 @@ TEST(AdmissionReviewTest, ErrorsNameTheField) {
   } catch (const AdmissionReviewError& e) {
     EXPECT_NE(std::string(e.what()).find("body is not JSON"), std::string::npos) << e.what();
   }
+  // Found by the fuzzer: a number past what a double holds is not JSON the
+  // webhook can read either (it used to escape as a 500).
+  try {
+    parseAdmissionReview(R"({"apiVersion": -94553e800002})");
+    ADD_FAILURE() << "a number out of range parsed";
+  } catch (const AdmissionReviewError& e) {
+    EXPECT_NE(std::string(e.what()).find("body is not JSON"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("number overflow"), std::string::npos) << e.what();
+  }
 }
 
 TEST(AdmissionReviewTest, RendersAllowedWithTheRequestUid) {

@@ -175,6 +175,22 @@ void replaceFile(const std::filesystem::path& path, const std::string& contents)
   std::filesystem::rename(staged, path);
 }
 
+int connectToLoopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
+  }
+  return fd;
+}
+
 TlsTestClient::TlsTestClient(int port, const std::string& caPem) {
   ignoreSigpipe();
   context_.reset(SSL_CTX_new(TLS_client_method()));
@@ -193,20 +209,7 @@ TlsTestClient::TlsTestClient(int port, const std::string& caPem) {
                                              't', 'p', '/', '1', '.', '1'};
   SSL_CTX_set_alpn_protos(context_.get(), kProtocols, sizeof(kProtocols));
 
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  // A test that goes wrong fails on a timeout instead of hanging.
-  timeval timeout{5, 0};
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd_);
-    fd_ = -1;
-    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
-  }
+  fd_ = connectToLoopback(port);
   ssl_.reset(SSL_new(context_.get()));
   SSL_set_fd(ssl_.get(), fd_);
   X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_.get()), "127.0.0.1");
@@ -249,33 +252,45 @@ void TlsTestClient::send(const std::string& data) {
   }
 }
 
-HttpReply TlsTestClient::readReply() {
+HttpReply readHttpReply(std::string& inbox,
+                        const std::function<std::size_t(char*, std::size_t)>& readSome, bool head) {
   HttpReply reply;
   char buffer[16384];
   std::size_t headEnd = std::string::npos;
   std::size_t length = 0;
   while (true) {
     if (headEnd == std::string::npos) {
-      headEnd = inbox_.find("\r\n\r\n");
+      headEnd = inbox.find("\r\n\r\n");
       if (headEnd != std::string::npos) {
-        reply.headers = inbox_.substr(0, headEnd);
+        reply.headers = inbox.substr(0, headEnd);
         reply.status = std::stoi(reply.headers.substr(9, 3));
         const std::size_t field = reply.headers.find("Content-Length: ");
-        length = field == std::string::npos ? 0 : std::stoul(reply.headers.substr(field + 16));
+        length =
+            field == std::string::npos || head ? 0 : std::stoul(reply.headers.substr(field + 16));
       }
     }
-    if (headEnd != std::string::npos && inbox_.size() >= headEnd + 4 + length) {
-      reply.body = inbox_.substr(headEnd + 4, length);
-      inbox_.erase(0, headEnd + 4 + length);
+    if (headEnd != std::string::npos && inbox.size() >= headEnd + 4 + length) {
+      reply.body = inbox.substr(headEnd + 4, length);
+      inbox.erase(0, headEnd + 4 + length);
       return reply;
     }
-    std::size_t count = 0;
-    if (SSL_read_ex(ssl_.get(), buffer, sizeof(buffer), &count) != 1) {
-      ERR_clear_error();
+    const std::size_t count = readSome(buffer, sizeof(buffer));
+    if (count == 0) {
       return HttpReply{};
     }
-    inbox_.append(buffer, count);
+    inbox.append(buffer, count);
   }
+}
+
+HttpReply TlsTestClient::readReply() {
+  return readHttpReply(inbox_, [this](char* buffer, std::size_t capacity) -> std::size_t {
+    std::size_t count = 0;
+    if (SSL_read_ex(ssl_.get(), buffer, capacity, &count) != 1) {
+      ERR_clear_error();
+      return 0;
+    }
+    return count;
+  });
 }
 
 HttpReply TlsTestClient::post(const std::string& path, const std::string& body,

@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,19 @@ struct HttpReply {
   std::string headers;  // the status line and headers
   std::string body;
 };
+
+// Reads one answer with a Content-Length body from `inbox`, refilling it with
+// `readSome` (which returns 0 when the connection ends); bytes after the answer
+// stay in `inbox`. Status 0 when the connection ended first. The answer to a
+// HEAD request has no body, whatever its Content-Length says.
+HttpReply readHttpReply(std::string& inbox,
+                        const std::function<std::size_t(char*, std::size_t)>& readSome,
+                        bool head = false);
+
+// A blocking TCP socket connected to 127.0.0.1:port, with 5 s send and
+// receive timeouts so that a test that goes wrong fails instead of hanging.
+// Throws std::runtime_error when it cannot connect.
+int connectToLoopback(int port);
 
 struct SslCtxFree {
   void operator()(SSL_CTX* context) const { SSL_CTX_free(context); }

@@ -1,7 +1,11 @@
 #pragma once
 
-// landlord's domain metrics, registered on the operator's registry.
+// landlord's domain metrics, registered on the operator's registry. A series
+// lives as long as what it describes: the series of a deleted pool or lease,
+// and of a model a pool no longer has, are removed, not left at their last value.
 
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "landlord/operator/metrics/metrics.h"
@@ -10,26 +14,44 @@ namespace landlord::controllers {
 
 class DomainMetrics {
  public:
-  explicit DomainMetrics(kube::metrics::Registry& registry);
+  explicit DomainMetrics(prometheus::Registry& registry);
 
-  // landlord_pool_gpus{pool,model}
-  void setPoolGpus(const std::string& pool, const std::string& model, double gpus);
+  // landlord_pool_gpus{pool,model} for every model of the pool, which
+  // replaces the pool's earlier set: a model absent here loses its series.
+  void setPoolGpus(const std::string& pool, const std::map<std::string, double>& gpusByModel);
   // landlord_pool_leased_gpus{pool}
   void setPoolLeasedGpus(const std::string& pool, double gpus);
-  // landlord_lease_hourly_revenue_usd{lease,tenant,pool}
+  // Removes every series of a deleted pool.
+  void forgetPool(const std::string& pool);
+
+  // landlord_lease_hourly_revenue_usd{lease,tenant,pool}; one series per lease.
   void setLeaseHourlyRevenue(const std::string& lease, const std::string& tenant,
                              const std::string& pool, double usd);
+  // Removes the series of a deleted lease (and with it its tenant's label value).
+  void forgetLease(const std::string& lease);
+
   // landlord_handover_duration_seconds
   void observeHandover(double seconds);
   // landlord_placements{phase}
   void setPlacements(const std::string& phase, double count);
 
  private:
-  kube::metrics::GaugeFamily& poolGpus_;
-  kube::metrics::GaugeFamily& poolLeasedGpus_;
-  kube::metrics::GaugeFamily& leaseHourlyRevenue_;
-  kube::metrics::HistogramFamily& handoverDuration_;
-  kube::metrics::GaugeFamily& placements_;
+  struct LeaseSeries {
+    std::string tenant;
+    std::string pool;
+    prometheus::Gauge* gauge;
+  };
+
+  prometheus::Family<prometheus::Gauge>& poolGpus_;
+  prometheus::Family<prometheus::Gauge>& poolLeasedGpus_;
+  prometheus::Family<prometheus::Gauge>& leaseHourlyRevenue_;
+  prometheus::Histogram& handoverDuration_;
+  prometheus::Family<prometheus::Gauge>& placements_;
+
+  std::mutex mutex_;  // reconcilers of several controllers report at once
+  std::map<std::string, std::map<std::string, prometheus::Gauge*>> poolModels_;  // by pool, model
+  std::map<std::string, prometheus::Gauge*> poolLeased_;                         // by pool
+  std::map<std::string, LeaseSeries> leases_;                                    // by lease
 };
 
 }  // namespace landlord::controllers

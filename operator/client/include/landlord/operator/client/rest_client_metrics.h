@@ -3,8 +3,12 @@
 // Feeds client-go's rest_client_* metrics from the REST client's request
 // observations, so that existing dashboards and alerts work unchanged.
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include "landlord/operator/client/client.h"
-#include "landlord/operator/metrics/metrics.h"
 
 namespace landlord::kube {
 
@@ -12,12 +16,12 @@ namespace landlord::kube {
 // rest_client_request_duration_seconds{verb,host} from the REST client.
 class RestClientMetrics final : public RequestObserver {
  public:
-  explicit RestClientMetrics(metrics::Registry& registry);
+  explicit RestClientMetrics(prometheus::Registry& registry);
   void observe(const RequestObservation& observation) override;
 
  private:
-  metrics::CounterFamily& requests_;
-  metrics::HistogramFamily& latency_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& latency_;
 };
 
 }  // namespace landlord::kube

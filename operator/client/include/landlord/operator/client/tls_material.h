@@ -1,26 +1,13 @@
 #pragma once
 
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "landlord/operator/base/openssl.h"
 #include "landlord/operator/client/kubeconfig.h"
 
 namespace landlord::kube {
-
-// Frees OpenSSL objects on scope exit.
-template <class T, void (*Free)(T*)>
-struct OpenSslDeleter {
-  void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, OpenSslDeleter<BIO, BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509, X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY, EVP_PKEY_free>>;
-using SslCtxPtr = std::unique_ptr<SSL_CTX, OpenSslDeleter<SSL_CTX, SSL_CTX_free>>;
-using X509StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE, X509_STORE_free>>;
 
 struct ServerAddress {
   std::string host;  // without IPv6 brackets
@@ -37,12 +24,6 @@ std::string hostPort(const ServerAddress& address);
 // Makes the handshake verify the server's certificate for `name`, an IP address
 // or a DNS name (a DNS name is also sent as SNI).
 void verifyServerName(SSL* ssl, const std::string& name);
-
-// The thread's queued OpenSSL errors as one line (and clears them).
-std::string openSslErrors();
-
-// Every PEM certificate in the text, in order.
-std::vector<X509Ptr> parseCertificates(const std::string& pem);
 
 // The configured trust and identity, decoded once per transport. cpprest makes
 // an SSL_CTX per connection; decoding PEM there (OpenSSL 3's decoders take

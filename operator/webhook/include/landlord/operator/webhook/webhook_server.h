@@ -2,11 +2,14 @@
 
 // The admission webhook HTTPS server: serves AdmissionReview POSTs from the
 // kube-apiserver on the paths of registered webhooks, as controller-runtime's
-// webhook server does, with its flags and metric names.
+// webhook server does, with its flags and metric names. The HTTPS serving
+// itself (limits, timeouts, certificate reload, graceful stop) is the
+// server library's EndpointServer.
 //
 // Every replica serves (the apiserver picks any endpoint of the Service), so
-// it does not need leader election. The certificate and key are re-read when
-// they change on disk (a rotated Secret), without a restart.
+// it does not need leader election.
+
+#include <prometheus/registry.h>
 
 #include <chrono>
 #include <memory>
@@ -15,7 +18,6 @@
 
 #include "landlord/operator/base/logging.h"
 #include "landlord/operator/base/runnable.h"
-#include "landlord/operator/metrics/metrics.h"
 #include "landlord/operator/webhook/admission.h"
 
 namespace landlord::kube {
@@ -24,18 +26,20 @@ struct WebhookServerOptions {
   // "host:port", ":port" (every interface) or "[v6]:port".
   std::string bindAddress = ":9443";
   // The directory holding the serving certificate and key (PEM), as mounted
-  // from a kubernetes.io/tls Secret.
+  // from a kubernetes.io/tls Secret; reloaded when they change.
   std::string certDir = "/tmp/k8s-webhook-server/serving-certs";
   std::string certName = "tls.crt";
   std::string keyName = "tls.key";
   // controller_runtime_webhook_* metrics go here; none when null.
-  metrics::Registry* registry = nullptr;
+  prometheus::Registry* registry = nullptr;
 
-  // Connections served at once (a thread each); more wait in the listen
-  // backlog. Each apiserver keeps up to 25 idle connections per webhook
-  // client (client-go's MaxIdleConnsPerHost), so leave room for several.
-  int maxConnections = 256;
-  // How long a handshake, a request in progress or a response write may stall.
+  // Connections past this close the longest-idle one to make room; there is
+  // no cap on connections in the middle of a request. Each apiserver keeps
+  // up to 25 idle connections per webhook client (client-go's
+  // MaxIdleConnsPerHost).
+  std::size_t maxConnections = 4096;
+  // The TLS handshake; a request, from its first byte to its last; writing
+  // its answer.
   std::chrono::milliseconds readTimeout{10'000};
   // How long a kept-alive connection may sit idle between requests. Longer
   // than Go's default IdleConnTimeout (90s), so that the apiserver is the one
@@ -43,6 +47,11 @@ struct WebhookServerOptions {
   std::chrono::milliseconds idleTimeout{120'000};
   // How often, at most, new handshakes look at the files for a new pair.
   std::chrono::milliseconds certificateCheckInterval{1'000};
+  // Threads serving connections and running the handlers. A handler may
+  // wait on the API server (for what the caches lack): when every thread has
+  // been in one for 20 ms, another joins, up to maxThreads.
+  int threads = 1;
+  int maxThreads = 8;
 };
 
 class WebhookServer final : public Runnable {
@@ -65,9 +74,9 @@ class WebhookServer final : public Runnable {
 
   std::string name() const override { return "webhook"; }
   bool needsLeaderElection() const override { return false; }
-  // Serves until stop, then closes every idle connection, finishes the requests
-  // that have begun to arrive (answering them with Connection: close) and joins
-  // the connections' threads. Calls listen() if not yet listening.
+  // Serves until stop; then answers the requests in flight and closes every
+  // connection, idle kept-alive ones included. Calls listen() if not yet
+  // listening.
   void run(std::stop_token stop) override;
 
  private:
