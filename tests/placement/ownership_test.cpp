@@ -15,8 +15,8 @@ NodeMarks ownedBy(const std::string& tenant) {
 }
 
 NodeMarks free() {
-  return NodeMarks{.pool = "c1", .gpuModel = "H100", .tenant = {}, .tenantTaints = {},
-                   .holdTaints = {}};
+  return NodeMarks{
+      .pool = "c1", .gpuModel = "H100", .tenant = {}, .tenantTaints = {}, .holdTaints = {}};
 }
 
 DesiredOwner desired(OwnerMode mode, const std::string& tenant = "") {
@@ -113,14 +113,11 @@ TEST(OwnershipTest, ForeignPodsOnTheOwnersNodeAreEvictedWithoutAHold) {
 }
 
 TEST(OwnershipTest, PodsOfTheOwnerOfNoTenantExemptOrFinishedStay) {
-  std::vector<NodePod> pods = {podOf("beta", "own"),
-                               NodePod{.pod = {"default", "x"}, .tenant = {}},
-                               NodePod{.pod = {"kube-system", "agent"}, .tenant = "alpha",
-                                       .exempt = true},
-                               NodePod{.pod = {"alpha-ns", "done"}, .tenant = "alpha",
-                                       .finished = true}};
-  const OwnershipDecision decision =
-      decideOwnership(free(), desired(OwnerMode::Own, "beta"), pods);
+  std::vector<NodePod> pods = {
+      podOf("beta", "own"), NodePod{.pod = {"default", "x"}, .tenant = {}},
+      NodePod{.pod = {"kube-system", "agent"}, .tenant = "alpha", .exempt = true},
+      NodePod{.pod = {"alpha-ns", "done"}, .tenant = "alpha", .finished = true}};
+  const OwnershipDecision decision = decideOwnership(free(), desired(OwnerMode::Own, "beta"), pods);
   ASSERT_TRUE(decision.write);
   EXPECT_EQ(*decision.write, ownedBy("beta"));
   EXPECT_TRUE(decision.evict.empty());

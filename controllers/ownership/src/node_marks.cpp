@@ -95,8 +95,7 @@ std::optional<json> writeMarks(kube::Client& client, const kube::Cached<NodeInfo
   if (!patch) {
     return std::nullopt;
   }
-  return client.patch(kube::resources::nodes(), "", node.meta.name, kube::PatchType::Merge,
-                      *patch);
+  return client.patch(kube::resources::nodes(), "", node.meta.name, kube::PatchType::Merge, *patch);
 }
 
 }  // namespace landlord::controllers

@@ -14,9 +14,7 @@ constexpr std::size_t kExampleReasons = 5;
 
 }  // namespace
 
-OwnershipView::OwnershipView(const Dependencies& deps, const OwnershipExemptions& exemptions,
-                             const EvictionBlocks& blocks)
-    : deps_(deps), exemptions_(exemptions), blocks_(blocks) {
+OwnershipView::OwnershipView(const Dependencies& deps) : deps_(deps) {
   for (const auto& tenant : deps_.tenants.list()) {
     if (tenant->value.metadata.deleting()) {
       continue;  // its pods are nobody's: a tenant on its way out owns nothing
@@ -53,7 +51,8 @@ PoolOwner OwnershipView::ownerOf(const api::GpuPool& pool) const {
     owner.mode = placement::OwnerMode::Hold;
     owner.evict = false;
   } else {
-    owner.mode = placement::OwnerMode::Own;  // claimed: Pending (status not yet written), Provisioning, Active
+    owner.mode = placement::OwnerMode::Own;  // claimed: Pending (status not yet written),
+                                             // Provisioning, Active
   }
   return owner;
 }
@@ -74,7 +73,7 @@ std::vector<placement::NodePod> OwnershipView::podsOn(const std::string& node) c
         owner != tenantOfNamespace_.end()) {
       entry.tenant = owner->second;
     }
-    entry.exempt = exemptions_.exempts(pod->meta.ns, pod->value);
+    entry.exempt = deps_.exemptions.exempts(pod->meta.ns, pod->value);
     entry.finished = pod->value.phase == "Succeeded" || pod->value.phase == "Failed";
     entry.terminating = pod->value.terminating;
     out.push_back(std::move(entry));
@@ -119,11 +118,11 @@ OwnershipTally OwnershipView::tally(const std::string& pool, const PoolOwner& ow
     tally.podsLeaving += static_cast<std::int64_t>(decision.leaving);
     const bool converged = decision.state == placement::NodeState::Converged;
     tally.converged += converged ? 1 : 0;
-    const bool held = owner.mode == placement::OwnerMode::Hold &&
-                      (converged || judgement.observed.held());
+    const bool held =
+        owner.mode == placement::OwnerMode::Hold && (converged || judgement.observed.held());
     tally.held += held ? 1 : 0;
     if (decision.leaving > 0) {
-      if (auto reason = blocks_.reasonFor(node->meta.name)) {
+      if (auto reason = deps_.evictionBlocks.reasonFor(node->meta.name)) {
         ++tally.blocked;
         if (tally.reasons.size() < kExampleReasons) {
           tally.reasons.push_back("node " + node->meta.name + ": " + *reason);

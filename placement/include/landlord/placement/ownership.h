@@ -88,9 +88,9 @@ enum class NodeState {
 struct OwnershipDecision {
   // The marks after the one write this node needs now; none when it needs none.
   std::optional<NodeMarks> write;
-  std::vector<PodRef> evict;   // pods to evict now (not yet terminating)
-  std::size_t leaving = 0;     // pods that must still leave, terminating ones included
-  bool foreignPods = false;    // those pods belong to another tenant than the owner
+  std::vector<PodRef> evict;  // pods to evict now (not yet terminating)
+  std::size_t leaving = 0;    // pods that must still leave, terminating ones included
+  bool foreignPods = false;   // those pods belong to another tenant than the owner
   NodeState state = NodeState::Converged;
 };
 

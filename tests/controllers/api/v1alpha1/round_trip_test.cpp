@@ -93,7 +93,8 @@ TEST(RoundTripTest, GpuPoolHandingOver) {
            {"pending", 0},
            {"blocked", 1},
            {"podsLeaving", 1},
-           {"reasons", {"node n3: PodDisruptionBudget web-pdb refuses to evict pod owner-ns/w-1"}}}},
+           {"reasons",
+            {"node n3: PodDisruptionBudget web-pdb refuses to evict pod owner-ns/w-1"}}}},
          {"conditions", json::array({condition("NodesConflict", "False", "NoConflicts"),
                                      condition("Ready", "True", "Observed")})}}}});
 }

@@ -13,15 +13,10 @@
 namespace landlord::controllers {
 
 struct OwnershipExemptions {
-  std::set<std::string> namespaces = {"kube-system"};
+  std::set<std::string> namespaces = {"kube-system", "kube-node-lease"};
   std::set<std::string> daemonSets;  // "namespace/name"
 
   bool exempts(std::string_view ns, const PodInfo& pod) const;
-
-  // "a,b,c" into namespaces; "ns/name,ns/name" into daemonSets. Throws
-  // std::invalid_argument naming the entry that is not a namespace or ns/name.
-  static std::set<std::string> parseNamespaces(const std::string& list);
-  static std::set<std::string> parseDaemonSets(const std::string& list);
 };
 
 }  // namespace landlord::controllers

@@ -13,8 +13,6 @@
 #include "landlord/api/v1alpha1/gpupool.h"
 #include "landlord/api/v1alpha1/poollease.h"
 #include "landlord/controllers/dependencies.h"
-#include "landlord/controllers/ownership/eviction_blocks.h"
-#include "landlord/controllers/ownership/exemptions.h"
 #include "landlord/placement/ownership.h"
 
 namespace landlord::controllers {
@@ -49,8 +47,7 @@ struct OwnershipTally {
 
 class OwnershipView {
  public:
-  OwnershipView(const Dependencies& deps, const OwnershipExemptions& exemptions,
-                const EvictionBlocks& blocks);
+  explicit OwnershipView(const Dependencies& deps);
 
   // Free for a pool being deleted; Own or Hold for a claim a live lease holds.
   PoolOwner ownerOf(const api::GpuPool& pool) const;
@@ -68,8 +65,6 @@ class OwnershipView {
   std::optional<std::string> gpuModelOf(const NodeInfo& node) const;
 
   const Dependencies& deps_;
-  const OwnershipExemptions& exemptions_;
-  const EvictionBlocks& blocks_;
   std::map<std::string, std::string> tenantOfNamespace_;
 };
 

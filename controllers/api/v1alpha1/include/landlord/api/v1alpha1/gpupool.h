@@ -86,8 +86,8 @@ struct ConflictingNodes {
 // status.ownership: how many of the pool's nodes carry exactly what their owner
 // (the lease holding the pool, or nobody) should, and why the others do not yet.
 struct OwnershipStatus {
-  std::string owner;      // the tenant its nodes go to or stay with; empty: nobody
-  std::string mode;       // Free, Own, Hold (held for a handover or a release)
+  std::string owner;  // the tenant its nodes go to or stay with; empty: nobody
+  std::string mode;   // Free, Own, Hold (held for a handover or a release)
   std::int64_t converged = 0;
   std::int64_t pending = 0;  // a write due, or pods still leaving
   std::int64_t blocked = 0;  // evictions refused by a PodDisruptionBudget

@@ -15,11 +15,11 @@ inline constexpr std::string_view kLabelPrefix = "landlord.dev/";
 
 // Node labels and the taint, defined with the handover planner that writes them
 // (placement/labels.h), named here as part of the API.
-using placement::kGpuModelLabel;      // landlord.dev/gpu-model=<catalog model>
-using placement::kHoldTaintEffect;    // NoSchedule
-using placement::kHoldTaintKey;       // landlord.dev/handover=<pool>:NoSchedule: held for a handover
-using placement::kPoolLabel;          // landlord.dev/pool=<GPUPool>
-using placement::kTenantLabel;        // landlord.dev/tenant=<Tenant>
+using placement::kGpuModelLabel;    // landlord.dev/gpu-model=<catalog model>
+using placement::kHoldTaintEffect;  // NoSchedule
+using placement::kHoldTaintKey;     // landlord.dev/handover=<pool>:NoSchedule: held for a handover
+using placement::kPoolLabel;        // landlord.dev/pool=<GPUPool>
+using placement::kTenantLabel;      // landlord.dev/tenant=<Tenant>
 using placement::kTenantTaintEffect;  // NoSchedule
 using placement::kTenantTaintKey;     // landlord.dev/tenant=<Tenant>:NoSchedule
 
