@@ -128,7 +128,8 @@ TEST(OwnershipTest, AFreedNodeLosesEveryTenantMarkInOneWriteAndKeepsItsPods) {
   NodeMarks marks = ownedBy("alpha");
   marks.holdTaints = {{"c1", "NoSchedule"}};
   marks.tenantTaints.push_back({"alpha", "NoExecute"});
-  DesiredOwner nobody{.pool = {}, .gpuModel = {}, .mode = OwnerMode::Free};
+  DesiredOwner nobody{
+      .pool = {}, .gpuModel = {}, .mode = OwnerMode::Free, .tenant = "", .evict = true};
   const OwnershipDecision decision = decideOwnership(marks, nobody, {podOf("alpha", "web")});
   ASSERT_TRUE(decision.write);
   EXPECT_EQ(*decision.write, NodeMarks{});
