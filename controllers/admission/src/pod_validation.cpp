@@ -18,11 +18,10 @@ using nlohmann::json;
 
 namespace {
 
-// The NoSchedule taint landlord holds a node with while it changes hands; only
-// landlord's own pods (in its release namespace, which the webhook never sees)
-// and node agents may tolerate it.
-// TODO(merge): use placement::kHoldTaintKey
-constexpr std::string_view kHoldTaintKey = "landlord.dev/handover";
+// api::kHoldTaintKey: the NoSchedule taint landlord holds a node with while it
+// changes hands; only landlord's own pods (in its release namespace, which the
+// webhook never sees) and node agents may tolerate it.
+using api::kHoldTaintKey;
 
 // The pod under review and whose it is.
 struct Subject {
