@@ -207,18 +207,25 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   ControllersImpl& c = owning->impl;
   auto& owned = owning->controllers;
 
+  // The work queue never hands one key to two workers, and every write that
+  // decides something (a pool's status, the claim, a lease's status) carries the
+  // resourceVersion it was read at, so pools, leases and tenants take
+  // --max-concurrent-reconciles. Placements stay at one: they share the capacity
+  // of the pools they bind to, and two placing at once could both take the last
+  // GPUs before either's status says so.
+  const int workers = options.maxConcurrentReconciles;
   kube::Controller& pools =
       addController(manager, *owning, owned, "gpupool",
-                    std::make_unique<GpuPoolReconciler>(c.deps(client)), options, log);
-  kube::Controller& leases = addController(manager, *owning, owned, "poollease",
-                                           std::make_unique<PoolLeaseReconciler>(c.deps(client)),
-                                           options, log, options.leaseWorkers);
+                    std::make_unique<GpuPoolReconciler>(c.deps(client)), options, log, workers);
+  kube::Controller& leases =
+      addController(manager, *owning, owned, "poollease",
+                    std::make_unique<PoolLeaseReconciler>(c.deps(client)), options, log, workers);
   kube::Controller& tenants =
       addController(manager, *owning, owned, "tenant",
-                    std::make_unique<TenantReconciler>(c.deps(client)), options, log);
+                    std::make_unique<TenantReconciler>(c.deps(client)), options, log, workers);
   kube::Controller& placements =
       addController(manager, *owning, owned, "placement",
-                    std::make_unique<PlacementReconciler>(c.deps(client)), options, log);
+                    std::make_unique<PlacementReconciler>(c.deps(client)), options, log, 1);
 
   // First, so every reconcile woken by a Node or GPUPool event reads an index
   // that already holds it. A node event wakes only the pools it changed (a

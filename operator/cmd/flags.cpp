@@ -209,7 +209,8 @@ const std::vector<FlagSpec>& flagSpecs() {
            throw std::invalid_argument("must be at least 1");
          }
        }},
-      {"max-concurrent-reconciles", "int", "1", "Workers per controller.",
+      {"max-concurrent-reconciles", "int", "1",
+       "Workers of the GPUPool, PoolLease and Tenant controllers (Placement keeps one).",
        [](OperatorFlags& f, const std::string& v) {
          f.maxConcurrentReconciles = parseInt(v);
          if (f.maxConcurrentReconciles < 1) {

@@ -24,7 +24,9 @@ struct SetupOptions {
   const kube::Clock* clock = nullptr;           // not owned; required
   kube::metrics::Registry* registry = nullptr;  // not owned; no metrics when null
   std::string identity = "landlord-operator";   // reportingInstance of Events
-  int leaseWorkers = 1;
+  // Workers of the GPUPool, PoolLease and Tenant controllers
+  // (--max-concurrent-reconciles); the Placement controller keeps one.
+  int maxConcurrentReconciles = 1;
   // Node ownership reconciles in flight: each writes at most one node, so this
   // bounds node writes in flight.
   int nodeOwnershipWorkers = 8;
