@@ -1,6 +1,7 @@
 #include "flags.h"
 
 #include <gtest/gtest.h>
+
 #include <set>
 #include <string>
 
@@ -141,14 +142,28 @@ TEST(FlagsTest, GoDurations) {
 
 TEST(FlagsTest, UsageListsEveryFlagWithDefaults) {
   const std::string usage = flagUsage("landlord-operator");
-  for (const char* name :
-       {"--kubeconfig", "--context", "--leader-elect ", "--leader-election-id",
-        "--leader-election-namespace", "--leader-elect-lease-duration",
-        "--leader-elect-renew-deadline", "--leader-elect-retry-period", "--metrics-bind-address",
-        "--health-probe-bind-address", "--kube-api-qps", "--kube-api-burst",
-        "--max-concurrent-reconciles", "--graceful-shutdown-timeout", "--log-format", "--log-level",
-        "--v ", "--help", "--catalog", "--node-ownership-workers", "--ownership-exempt-namespaces",
-        "--ownership-exempt-daemonsets"}) {
+  for (const char* name : {"--kubeconfig",
+                           "--context",
+                           "--leader-elect ",
+                           "--leader-election-id",
+                           "--leader-election-namespace",
+                           "--leader-elect-lease-duration",
+                           "--leader-elect-renew-deadline",
+                           "--leader-elect-retry-period",
+                           "--metrics-bind-address",
+                           "--health-probe-bind-address",
+                           "--kube-api-qps",
+                           "--kube-api-burst",
+                           "--max-concurrent-reconciles",
+                           "--graceful-shutdown-timeout",
+                           "--log-format",
+                           "--log-level",
+                           "--v ",
+                           "--help",
+                           "--catalog",
+                           "--node-ownership-workers",
+                           "--ownership-exempt-namespaces",
+                           "--ownership-exempt-daemonsets"}) {
     EXPECT_NE(usage.find(name), std::string::npos) << name;
   }
   for (const char* name : {"--webhook-bind-address", "--webhook-cert-path", "--webhook-cert-name",
