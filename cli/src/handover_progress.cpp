@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <optional>
+#include <span>
 
 #include "landlord/api/v1alpha1/names.h"
 #include "landlord/api/v1alpha1/poollease.h"
@@ -15,23 +16,20 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<const char*, 3> kReleaseSteps = {"Cordon", "Evict", "Unlabel"};
-constexpr std::array<const char*, 3> kProvisionSteps = {"Label", "Taint", "Uncordon"};
-constexpr double kStepCount = 6;
+// The PoolLease status.progress step names: the outgoing lease holds its nodes and
+// drains its pods, the incoming one has the nodes transferred to its tenant.
+constexpr std::array<const char*, 2> kReleaseSteps = {"Hold", "Evict"};
+constexpr std::array<const char*, 1> kProvisionSteps = {"Transfer"};
+constexpr double kReleaseStepCount = kReleaseSteps.size();
+constexpr double kStepCount = kReleaseSteps.size() + kProvisionSteps.size();
 
 std::string verb(std::string_view step) {
-  if (step == "Cordon")
-    return "Cordoning";
+  if (step == "Hold")
+    return "Holding";
   if (step == "Evict")
     return "Evicting";
-  if (step == "Unlabel")
-    return "Unlabelling";
-  if (step == "Label")
-    return "Labelling";
-  if (step == "Taint")
-    return "Tainting";
-  if (step == "Uncordon")
-    return "Uncordoning";
+  if (step == "Transfer")
+    return "Transferring";
   return std::string(step);
 }
 
@@ -53,13 +51,13 @@ const api::StepProgress* recordedStep(const api::PoolLease& lease, std::string_v
 }
 
 struct HalfProgress {
-  double stepsDone = 0;  // 0..3
+  double stepsDone = 0;  // 0..steps
   std::string activity;  // the step in flight, empty when none is
 };
 
-// One lease's three steps. A step never recorded counts as done once a later one
-// was recorded: the operator skips steps with nothing to do (no pods to evict).
-HalfProgress halfProgress(const api::PoolLease& lease, const std::array<const char*, 3>& steps) {
+// One lease's steps. A step never recorded counts as done once a later one was
+// recorded.
+HalfProgress halfProgress(const api::PoolLease& lease, std::span<const char* const> steps) {
   HalfProgress half;
   const std::string& leaseName = lease.metadata.name;
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -134,7 +132,7 @@ HandoverView viewHandover(const json& outgoingObject, const json& incomingObject
   const std::string oldPhase = outgoing ? outgoing->status.phase : "";
   const bool released = !outgoing || oldPhase == "Released";
   if (released) {
-    stepsDone = 3;
+    stepsDone = kReleaseStepCount;
   } else if (oldPhase == "Failed") {
     return failed(*outgoing, halfProgress(*outgoing, kReleaseSteps).stepsDone);
   } else if (oldPhase == "Releasing") {
@@ -168,7 +166,7 @@ HandoverView viewHandover(const json& outgoingObject, const json& incomingObject
   }
   if (newPhase == "Provisioning") {
     const HalfProgress half = halfProgress(incoming, kProvisionSteps);
-    stepsDone = 3 + half.stepsDone;
+    stepsDone = kReleaseStepCount + half.stepsDone;
     view.activity = half.activity.empty() ? "Provisioning lease " + newName : half.activity;
   } else if (released) {
     // Pending after the release: normally one reconcile away from claiming the pool;

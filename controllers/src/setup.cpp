@@ -11,7 +11,9 @@
 #include "landlord/api/v1alpha1/tenant.h"
 #include "landlord/controllers/admission/admission_policies.h"
 #include "landlord/controllers/dependencies.h"
+#include "landlord/controllers/leases/pool_claim.h"
 #include "landlord/controllers/leases/poollease_reconciler.h"
+#include "landlord/controllers/ownership/node_ownership_reconciler.h"
 #include "landlord/controllers/placements/placement_reconciler.h"
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 #include "landlord/controllers/tenants/tenant_reconciler.h"
@@ -22,10 +24,6 @@
 namespace landlord::controllers {
 
 namespace {
-
-// Node patches in flight per handover step: enough to hide API latency, few enough
-// to stay well inside the client's QPS budget.
-constexpr int kNodeWriteParallelism = 8;
 
 // Runs an informer for the manager's lifetime, on every replica.
 class InformerRunnable final : public kube::Runnable {
@@ -78,7 +76,8 @@ class ControllersImpl final : public Controllers {
         tenants_(client, api::tenants(), api::decode<api::Tenant>),
         leases_(client, api::poolLeases(), api::decode<api::PoolLease>),
         placements_(client, api::placements(), api::decode<api::Placement>),
-        catalog_(options.catalog) {
+        catalog_(options.catalog),
+        exemptions_(options.exemptions) {
     if (options.registry) {
       metrics_ = std::make_unique<DomainMetrics>(*options.registry);
     }
@@ -118,10 +117,11 @@ class ControllersImpl final : public Controllers {
                         .tenants = tenants_,
                         .poolIndex = poolIndex_,
                         .catalog = catalog_,
+                        .exemptions = exemptions_,
+                        .evictionBlocks = evictionBlocks_,
                         .events = events_.get(),
                         .metrics = metrics_.get(),
-                        .now = systemWallClock(),
-                        .nodeWriteParallelism = kNodeWriteParallelism};
+                        .now = systemWallClock()};
   }
 
   kube::Client& client_;  // asked by the webhooks when a cache misses
@@ -134,6 +134,8 @@ class ControllersImpl final : public Controllers {
   kube::Informer<api::Placement> placements_;
   placement::Catalog catalog_;
   PoolIndex poolIndex_{catalog_};
+  OwnershipExemptions exemptions_;
+  EvictionBlocks evictionBlocks_;
   std::unique_ptr<DomainMetrics> metrics_;
   std::unique_ptr<kube::EventRecorder> events_;
 };
@@ -205,18 +207,25 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   ControllersImpl& c = owning->impl;
   auto& owned = owning->controllers;
 
+  // The work queue never hands one key to two workers, and every write that
+  // decides something (a pool's status, the claim, a lease's status) carries the
+  // resourceVersion it was read at, so pools, leases and tenants take
+  // --max-concurrent-reconciles. Placements stay at one: they share the capacity
+  // of the pools they bind to, and two placing at once could both take the last
+  // GPUs before either's status says so.
+  const int workers = options.maxConcurrentReconciles;
   kube::Controller& pools =
       addController(manager, *owning, owned, "gpupool",
-                    std::make_unique<GpuPoolReconciler>(c.deps(client)), options, log);
-  kube::Controller& leases = addController(manager, *owning, owned, "poollease",
-                                           std::make_unique<PoolLeaseReconciler>(c.deps(client)),
-                                           options, log, options.leaseWorkers);
+                    std::make_unique<GpuPoolReconciler>(c.deps(client)), options, log, workers);
+  kube::Controller& leases =
+      addController(manager, *owning, owned, "poollease",
+                    std::make_unique<PoolLeaseReconciler>(c.deps(client)), options, log, workers);
   kube::Controller& tenants =
       addController(manager, *owning, owned, "tenant",
-                    std::make_unique<TenantReconciler>(c.deps(client)), options, log);
+                    std::make_unique<TenantReconciler>(c.deps(client)), options, log, workers);
   kube::Controller& placements =
       addController(manager, *owning, owned, "placement",
-                    std::make_unique<PlacementReconciler>(c.deps(client)), options, log);
+                    std::make_unique<PlacementReconciler>(c.deps(client)), options, log, 1);
 
   // First, so every reconcile woken by a Node or GPUPool event reads an index
   // that already holds it. A node event wakes only the pools it changed (a
@@ -226,12 +235,64 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   feedPoolIndex(c.poolIndex_, c.nodes_, c.pools_, [&pools](const std::string& pool) {
     pools.enqueue(kube::Request{"", pool});
   });
+  // Node ownership, keyed by node: an event wakes the nodes whose owner it may
+  // change, and a node that changed or settled wakes its pool and the lease holding
+  // it (their reconciles count what the nodes carry).
+  kube::Controller& nodeOwners =
+      addController(manager, *owning, owned, "nodeownership",
+                    std::make_unique<NodeOwnershipReconciler>(
+                        c.deps(client),
+                        [&c, &pools, &leases](const std::string& pool) {
+                          pools.enqueue(kube::Request{"", pool});
+                          if (const auto cached = c.pools_.get(pool)) {
+                            if (const auto claim = claimOf(cached->value)) {
+                              leases.enqueue(kube::Request{"", claim->lease});
+                            }
+                          }
+                        }),
+                    options, log, options.nodeOwnershipWorkers);
+  auto enqueueNode = [&nodeOwners](const std::string& node) {
+    if (!node.empty()) {
+      nodeOwners.enqueue(kube::Request{"", node});
+    }
+  };
+  // Members and the nodes still labelled with it: a selector edit moves nodes out.
+  auto enqueuePoolNodes = [&c, enqueueNode](const std::string& pool) {
+    for (const NodePtr& node : c.poolIndex_.members(pool)) {
+      enqueueNode(node->meta.name);
+    }
+    for (const NodePtr& node : c.poolIndex_.labelWork(pool).staleLabelled) {
+      enqueueNode(node->meta.name);
+    }
+  };
+  onSelf(c.nodes_, nodeOwners);
+  c.pods_.addHandlers(kube::EventHandlers<PodInfo>{
+      [enqueueNode](const kube::Cached<PodInfo>& pod) { enqueueNode(pod.value.nodeName); },
+      [enqueueNode](const kube::Cached<PodInfo>& old, const kube::Cached<PodInfo>& pod) {
+        enqueueNode(pod.value.nodeName);
+        if (old.value.nodeName != pod.value.nodeName) {
+          enqueueNode(old.value.nodeName);
+        }
+      },
+      [enqueueNode](const kube::Cached<PodInfo>& pod) { enqueueNode(pod.value.nodeName); }});
+  auto poolNodesOf = [enqueuePoolNodes](const kube::Cached<api::GpuPool>& pool) {
+    enqueuePoolNodes(pool.meta.name);
+  };
+  c.pools_.addHandlers(kube::EventHandlers<api::GpuPool>{
+      poolNodesOf, [poolNodesOf](const auto&, const auto& pool) { poolNodesOf(pool); },
+      poolNodesOf});
+  auto leaseNodesOf = [enqueuePoolNodes](const kube::Cached<api::PoolLease>& lease) {
+    enqueuePoolNodes(lease.value.spec.pool);
+  };
+  c.leases_.addHandlers(kube::EventHandlers<api::PoolLease>{
+      leaseNodesOf, [leaseNodesOf](const auto&, const auto& lease) { leaseNodesOf(lease); },
+      leaseNodesOf});
+  // A tenant's namespaces decide whose every pod is; tenants change rarely.
+  onAnyChange(c.tenants_, enqueueAll(c.nodes_, nodeOwners));
+
   // Level-triggered: an event only says "look again"; these kinds are few, so a
   // change enqueues every object whose reconcile reads it.
-  onSelf(c.pools_, pools);  // a deleted pool's name too: its nodes' labels go
-  onAnyChange(c.nodes_, enqueueAll(c.leases_, leases));
-  c.pods_.addHandlers(kube::EventHandlers<PodInfo>{
-      nullptr, nullptr, [fn = enqueueAll(c.leases_, leases)](const auto&) { fn(); }});
+  onSelf(c.pools_, pools);
   onAnyChange(c.pools_, enqueueAll(c.leases_, leases));
   onAnyChange(c.pools_, enqueueAll(c.placements_, placements));
   onAnyChange(c.leases_, enqueueAll(c.leases_, leases));
@@ -239,6 +300,7 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   onAnyChange(c.leases_, enqueueAll(c.tenants_, tenants));
   onAnyChange(c.leases_, enqueueAll(c.placements_, placements));
   onSelf(c.tenants_, tenants);
+  onAnyChange(c.tenants_, enqueueAll(c.leases_, leases));
   onAnyChange(c.tenants_, enqueueAll(c.placements_, placements));
   onAnyChange(c.placements_, enqueueAll(c.placements_, placements));
 

@@ -1,6 +1,7 @@
 // landlord-patch-loop: hands a pool's nodes from one tenant to another with a bare
-// loop: the node patches the operator's handover sends (same planner, same patch
-// builder, same kube Client), issued by N workers, with no controller around them.
+// loop: the node writes the operator's node ownership controller sends (same
+// decision, same conditional patch, same kube Client), issued by N workers, with no
+// controller around them.
 // Its time is the ceiling for a handover through the operator's client at that
 // concurrency (the API server's own ceiling is higher: see the hollow-node loader).
 
@@ -18,14 +19,13 @@
 #include <thread>
 #include <vector>
 
-#include "landlord/controllers/leases/handover_executor.h"
-#include "landlord/controllers/nodes/node_writer.h"
+#include "landlord/controllers/nodes/pool_membership.h"
+#include "landlord/controllers/ownership/node_marks.h"
 #include "landlord/controllers/projections/node.h"
-#include "landlord/controllers/projections/pod.h"
 #include "landlord/operator/base/errors.h"
 #include "landlord/operator/client/kubeconfig.h"
 #include "landlord/operator/client/rest_client.h"
-#include "landlord/placement/handover.h"
+#include "landlord/placement/ownership.h"
 #include "pooled_transport.h"
 
 namespace {
@@ -39,14 +39,15 @@ using nlohmann::json;
 
 constexpr const char* kUsage = R"(Usage: landlord-patch-loop --pool NAME --selector SELECTOR [flags]
 
-Plans the handover of the selected nodes with landlord's own planner and sends
-each step's node patches (cordon, unlabel, label, taint, uncordon) from N
-workers sharing one kube Client, re-planning from the patch responses until
-nothing is left. No pods are evicted: run it on nodes without the outgoing
-tenant's pods. Prints the patches per step and the wall time.
+Hands the selected nodes over as landlord's node ownership controller does, from
+N workers sharing one kube Client: with --from, one write per node holds it for
+the outgoing tenant (Hold); then one write gives it to the incoming tenant
+(Transfer), or, without --to, releases it (Release). No pods are evicted: run it
+on nodes without the outgoing tenant's pods. Prints the writes per step and the
+wall time.
 
 Flags:
-  --pool NAME            the pool (its name goes into the cordoned-by label)
+  --pool NAME            the pool (its name goes into the hold taint)
   --selector SELECTOR    the pool's nodes, e.g. topology.kubernetes.io/zone=colossus-1
   --from LEASE:TENANT    the outgoing lease (omit to provision a free pool)
   --to LEASE:TENANT      the incoming lease (omit to release the pool)
@@ -65,11 +66,16 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct LeaseParty {
+  std::string lease;
+  std::string tenant;
+};
+
 struct Options {
   std::string pool;
   std::string selector;
-  std::optional<placement::LeaseParty> from;
-  std::optional<placement::LeaseParty> to;
+  std::optional<LeaseParty> from;
+  std::optional<LeaseParty> to;
   int concurrency = 8;
   double qps = 0;
   int burst = 1000;
@@ -77,12 +83,12 @@ struct Options {
   bool pooledTransport = false;
 };
 
-placement::LeaseParty parseParty(const std::string& flag, const std::string& text) {
+LeaseParty parseParty(const std::string& flag, const std::string& text) {
   const std::size_t colon = text.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
     throw UsageError(flag + ": expected LEASE:TENANT, got '" + text + "'");
   }
-  return placement::LeaseParty{text.substr(0, colon), text.substr(colon + 1)};
+  return LeaseParty{text.substr(0, colon), text.substr(colon + 1)};
 }
 
 int parseInt(const std::string& flag, const std::string& text, int min, int max) {
@@ -146,15 +152,6 @@ Options parseOptions(int argc, char** argv) {
   return options;
 }
 
-// The planner only sees pods of an outgoing tenant; the loop runs where there are
-// none, so it observes none.
-class NoPods final : public kube::Lister<controllers::PodInfo> {
- public:
-  Ptr get(const std::string&) const override { return nullptr; }
-  std::vector<Ptr> list() const override { return {}; }
-  std::vector<Ptr> byIndex(const std::string&, const std::string&) const override { return {}; }
-};
-
 NodePtr cachedNode(const json& object) {
   return std::make_shared<const kube::Cached<NodeInfo>>(
       kube::Cached<NodeInfo>{kube::objectMetaOf(object), controllers::projectNode(object), {}});
@@ -173,48 +170,42 @@ std::vector<NodePtr> listNodes(kube::Client& client, const std::string& selector
   return nodes;
 }
 
-std::optional<controllers::HandoverParty> partyOf(const std::optional<placement::LeaseParty>& p) {
-  if (!p)
-    return std::nullopt;
-  return controllers::HandoverParty{p->lease, p->tenant, {}};
-}
-
-// Sends one step's patches from `workers` threads through the shared client and
-// keeps `nodes` current from the responses (each node is patched by one worker).
+// Brings every node to `desired` from `workers` threads through the shared client,
+// one conditional write per node, and keeps `nodes` current from the responses
+// (each node is written by one worker).
 struct StepOutcome {
   std::size_t patched = 0;
   std::size_t stale = 0;  // refused with 409: the node changed since it was read
 };
 
 StepOutcome runStep(kube::Client& client, std::vector<NodePtr>& nodes,
-                    const placement::HandoverStep& step, int workers) {
-  std::map<std::string_view, std::size_t> indexByName;
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    indexByName.emplace(nodes[i]->meta.name, i);
+                    const placement::DesiredOwner& desired, int workers) {
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> patched{0};
   std::atomic<std::size_t> stale{0};
   std::mutex failureMutex;
   std::exception_ptr failure;  // guarded by failureMutex
   auto work = [&] {
-    for (std::size_t i = next++; i < step.nodeChanges.size(); i = next++) {
-      const placement::NodeChange& change = step.nodeChanges[i];
-      const auto found = indexByName.find(change.node);
-      if (found == indexByName.end())
-        continue;
-      NodePtr& node = nodes[found->second];
+    for (std::size_t i = next++; i < nodes.size(); i = next++) {
+      NodePtr& node = nodes[i];
+      const std::string name = node->meta.name;
       try {
-        const std::optional<json> patch = controllers::nodePatch(*node, change);
-        if (!patch)
+        placement::DesiredOwner wanted = desired;
+        wanted.gpuModel = controllers::marksOf(node->value).gpuModel;
+        const placement::OwnershipDecision decision =
+            placement::decideOwnership(controllers::marksOf(node->value), wanted, {});
+        if (!decision.write)
           continue;
-        node = cachedNode(client.patch(kube::resources::nodes(), "", change.node,
-                                       kube::PatchType::Merge, *patch));
+        const std::optional<json> written = controllers::writeMarks(client, *node, *decision.write);
+        if (!written)
+          continue;
+        node = cachedNode(*written);
         ++patched;
       } catch (const kube::ConflictError&) {
         // Someone else (kwok) wrote the node since it was read: like the operator,
         // read it again and let the next plan retry it.
         ++stale;
-        node = cachedNode(client.get(kube::resources::nodes(), "", change.node));
+        node = cachedNode(client.get(kube::resources::nodes(), "", name));
       } catch (...) {
         std::lock_guard lock(failureMutex);
         failure = failure ? failure : std::current_exception();
@@ -253,28 +244,34 @@ int run(const Options& options) {
               options.pooledTransport ? "pooled HTTP/1.1" : "cpprest", config.server.c_str());
   std::fflush(stdout);
 
-  const NoPods pods;
+  std::vector<std::pair<std::string, placement::DesiredOwner>> steps;
+  const auto desired = [&](placement::OwnerMode mode, const std::string& tenant) {
+    return placement::DesiredOwner{.pool = options.pool,
+                                   .gpuModel = std::nullopt,
+                                   .mode = mode,
+                                   .tenant = tenant,
+                                   .evict = true};
+  };
+  if (options.from) {
+    steps.emplace_back("Hold", desired(placement::OwnerMode::Hold, options.from->tenant));
+  }
+  steps.emplace_back(options.to ? "Transfer" : "Release",
+                     options.to ? desired(placement::OwnerMode::Own, options.to->tenant)
+                                : desired(placement::OwnerMode::Free, ""));
   std::map<std::string, std::size_t> perStep;
   std::size_t total = 0;
   std::size_t stale = 0;
   const auto start = std::chrono::steady_clock::now();
-  for (int pass = 0;; ++pass) {
-    const placement::HandoverPlan plan = placement::planHandover(controllers::observeHandover(
-        options.pool, nodes, pods, partyOf(options.from), partyOf(options.to)));
-    if (plan.complete())
-      break;
-    const placement::HandoverStep& step = plan.steps.front();
-    if (step.stage == placement::HandoverStage::Evict) {
-      throw std::runtime_error("the plan evicts pods; the loop only patches nodes");
+  for (const auto& [name, want] : steps) {
+    // A write refused as stale re-reads its node; go round until none is left.
+    for (;;) {
+      const StepOutcome outcome = runStep(*client, nodes, want, options.concurrency);
+      perStep[name] += outcome.patched;
+      total += outcome.patched;
+      stale += outcome.stale;
+      if (outcome.stale == 0)
+        break;
     }
-    const StepOutcome outcome = runStep(*client, nodes, step, options.concurrency);
-    if (outcome.patched + outcome.stale == 0) {
-      throw std::runtime_error("step " + std::string(placement::toString(step.stage)) +
-                               " sent no patch and is still planned: no progress");
-    }
-    perStep[std::string(placement::toString(step.stage))] += outcome.patched;
-    total += outcome.patched;
-    stale += outcome.stale;
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -282,7 +279,7 @@ int run(const Options& options) {
   for (const auto& [stage, count] : perStep)
     std::printf(" %s %zu", stage.c_str(), count);
   std::printf(
-      "\npatch-loop: %zu node patches (%zu more refused as stale) in %.1f s: %.0f "
+      "\npatch-loop: %zu node writes (%zu more refused as stale) in %.1f s: %.0f "
       "patches/s\n",
       total, stale, seconds, seconds > 0 ? static_cast<double>(total) / seconds : 0.0);
   return 0;

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <functional>
 #include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "landlord/operator/base/duration.h"
 
@@ -17,6 +20,49 @@ struct FlagSpec {
   std::string help;
   std::function<void(OperatorFlags&, const std::string&)> set;
 };
+
+// A namespace name (DNS-1123 label).
+bool isNamespaceName(const std::string& text) {
+  static const std::regex label("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  return text.size() <= 63 && std::regex_match(text, label);
+}
+
+// "a, b,c" into its entries, blanks trimmed and empty ones dropped.
+std::set<std::string> listEntries(const std::string& list) {
+  std::set<std::string> out;
+  std::stringstream in(list);
+  std::string entry;
+  while (std::getline(in, entry, ',')) {
+    const auto first = entry.find_first_not_of(' ');
+    const auto last = entry.find_last_not_of(' ');
+    if (first != std::string::npos) {
+      out.insert(entry.substr(first, last - first + 1));
+    }
+  }
+  return out;
+}
+
+std::set<std::string> parseNamespaces(const std::string& list) {
+  std::set<std::string> out = listEntries(list);
+  for (const std::string& ns : out) {
+    if (!isNamespaceName(ns)) {
+      throw std::invalid_argument("\"" + ns + "\" is not a namespace name");
+    }
+  }
+  return out;
+}
+
+std::set<std::string> parseDaemonSets(const std::string& list) {
+  std::set<std::string> out = listEntries(list);
+  for (const std::string& daemonSet : out) {
+    const std::size_t slash = daemonSet.find('/');
+    if (slash == std::string::npos || !isNamespaceName(daemonSet.substr(0, slash)) ||
+        slash + 1 == daemonSet.size() || daemonSet.find('/', slash + 1) != std::string::npos) {
+      throw std::invalid_argument("\"" + daemonSet + "\" is not namespace/name of a DaemonSet");
+    }
+  }
+  return out;
+}
 
 int parseInt(const std::string& text) {
   std::size_t used = 0;
@@ -163,12 +209,32 @@ const std::vector<FlagSpec>& flagSpecs() {
            throw std::invalid_argument("must be at least 1");
          }
        }},
-      {"max-concurrent-reconciles", "int", "1", "Workers per controller.",
+      {"max-concurrent-reconciles", "int", "1",
+       "Workers of the GPUPool, PoolLease and Tenant controllers (Placement keeps one).",
        [](OperatorFlags& f, const std::string& v) {
          f.maxConcurrentReconciles = parseInt(v);
          if (f.maxConcurrentReconciles < 1) {
            throw std::invalid_argument("must be at least 1");
          }
+       }},
+      {"node-ownership-workers", "int", "8",
+       "Node ownership reconciles in flight; each writes at most one node.",
+       [](OperatorFlags& f, const std::string& v) {
+         f.nodeOwnershipWorkers = parseInt(v);
+         if (f.nodeOwnershipWorkers < 1) {
+           throw std::invalid_argument("must be at least 1");
+         }
+       }},
+      {"ownership-exempt-namespaces", "strings", "kube-system,kube-node-lease",
+       "Namespaces whose pods node ownership never evicts nor counts as a tenant's "
+       "(comma-separated; the chart adds its release namespace).",
+       [](OperatorFlags& f, const std::string& v) {
+         f.ownershipExemptNamespaces = parseNamespaces(v);
+       }},
+      {"ownership-exempt-daemonsets", "strings", "",
+       "DaemonSets (namespace/name, comma-separated) whose pods node ownership never evicts.",
+       [](OperatorFlags& f, const std::string& v) {
+         f.ownershipExemptDaemonSets = parseDaemonSets(v);
        }},
       {"graceful-shutdown-timeout", "duration", "30s",
        "How long in-flight reconciles may run after SIGTERM before the process exits anyway.",

@@ -7,6 +7,7 @@
 #include <spdlog/common.h>
 
 #include <chrono>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -35,6 +36,11 @@ struct OperatorFlags {
   double kubeApiQps = 0;    // 0: no client-side limit (API Priority and Fairness decides)
   int kubeApiBurst = 30;
   int maxConcurrentReconciles = 1;
+  int nodeOwnershipWorkers = 8;
+  // Pods node ownership never evicts nor counts as a tenant's: namespaces, and
+  // DaemonSets as namespace/name.
+  std::set<std::string> ownershipExemptNamespaces = {"kube-system", "kube-node-lease"};
+  std::set<std::string> ownershipExemptDaemonSets;
   std::chrono::milliseconds gracefulShutdownTimeout{30'000};
   LogFormat logFormat = LogFormat::text;
   spdlog::level::level_enum logLevel = spdlog::level::info;

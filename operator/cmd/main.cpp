@@ -221,6 +221,10 @@ int runOperator(const kube::OperatorFlags& flags) {
     controllerOptions.clock = &clock;
     controllerOptions.registry = registry.get();
     controllerOptions.catalog = catalog;
+    controllerOptions.maxConcurrentReconciles = flags.maxConcurrentReconciles;
+    controllerOptions.nodeOwnershipWorkers = flags.nodeOwnershipWorkers;
+    controllerOptions.exemptions.namespaces = flags.ownershipExemptNamespaces;
+    controllerOptions.exemptions.daemonSets = flags.ownershipExemptDaemonSets;
     const auto controllers =
         landlord::controllers::setupControllers(manager, *client, controllerOptions, log);
     readyz.add("informers-synced", [&controllers]() -> std::optional<std::string> {

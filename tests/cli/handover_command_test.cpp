@@ -37,16 +37,14 @@ class HandoverCommandTest : public ::testing::Test {
   std::vector<std::function<void()>> operatorHandsOver() {
     return {[this] {
               setLease("owner-colossus-1",
-                       releasing({step("Cordon", 300, 300, true), step("Evict", 2, 4, false)}));
+                       releasing({step("Hold", 300, 300, true), step("Evict", 2, 4, false)}));
               setLease("lessee-colossus-1", {{"phase", "Pending"}});
             },
             [this] {
               setLease("owner-colossus-1", {{"phase", "Released"}});
-              setLease(
-                  "lessee-colossus-1",
-                  {{"phase", "Provisioning"},
-                   {"progress",
-                    {{"steps", {step("Label", 300, 300, true), step("Taint", 150, 300, false)}}}}});
+              setLease("lessee-colossus-1",
+                       {{"phase", "Provisioning"},
+                        {"progress", {{"steps", {step("Transfer", 150, 300, false)}}}}});
             },
             [this] {
               setLease("lessee-colossus-1",
@@ -77,9 +75,9 @@ TEST_F(HandoverCommandTest, CreatesTheSupersedingLeaseAndFollowsItToActive) {
                         "releasing lease owner-colossus-1\n"));
   EXPECT_THAT(
       result.out,
-      HasSubstr("[#####---------------]  25% Evicting 2/4 pods of lease owner-colossus-1\n"));
-  EXPECT_THAT(result.out, HasSubstr("[###############-----]  75% Tainting 150/300 nodes of lease "
-                                    "lessee-colossus-1\n"));
+      HasSubstr("[##########----------]  50% Evicting 2/4 pods of lease owner-colossus-1\n"));
+  EXPECT_THAT(result.out, HasSubstr("[################----]  83% Transferring 150/300 nodes of "
+                                    "lease lessee-colossus-1\n"));
   EXPECT_THAT(result.out, HasSubstr("[####################] 100% Active\n"));
   EXPECT_THAT(result.out,
               HasSubstr("Lease lessee-colossus-1 is Active: tenant lessee holds pool colossus-1 "
@@ -92,13 +90,13 @@ TEST_F(HandoverCommandTest, RedrawsOneLineOnATerminal) {
   cluster.script(operatorHandsOver());
   const Outcome result = cluster.run({"handover", "--pool", "colossus-1", "--to", "lessee"}, true);
   ASSERT_EQ(result.exitCode, 0) << result.err;
-  EXPECT_THAT(result.out, HasSubstr("\r\033[K[#####---------------]  25% Evicting"));
+  EXPECT_THAT(result.out, HasSubstr("\r\033[K[##########----------]  50% Evicting"));
   EXPECT_THAT(result.out, HasSubstr("\r\033[K[####################] 100% Active\nLease "));
 }
 
 TEST_F(HandoverCommandTest, FailedDrainExitsOneWithTheReasonAndTheOperatorsNote) {
   cluster.script({[this] {
-    json status = releasing({step("Cordon", 300, 300, true), step("Evict", 0, 4, false)});
+    json status = releasing({step("Hold", 300, 300, true), step("Evict", 0, 4, false)});
     status["phase"] = "Failed";
     status["conditions"] = {{{"type", "Ready"},
                              {"status", "False"},

@@ -13,26 +13,23 @@ json lease(const std::string& name, const std::string& phase, json steps = json:
           {"status", {{"phase", phase}, {"progress", {{"steps", steps}}}}}};
 }
 
-TEST(HandoverProgressTest, AStepTheOperatorSkippedCountsAsDone) {
-  // No pod to evict: the operator went from Cordon straight to Unlabel.
+TEST(HandoverProgressTest, AStepNotRecordedBeforeARecordedOneCountsAsDone) {
   const HandoverView view = viewHandover(
-      lease("old", "Releasing",
-            {{{"name", "Cordon"}, {"completed", 10}, {"total", 10}, {"completedAt", "t"}},
-             {{"name", "Unlabel"}, {"completed", 5}, {"total", 10}}}),
+      lease("old", "Releasing", {{{"name", "Evict"}, {"completed", 5}, {"total", 10}}}),
       lease("new", "Pending"));
   EXPECT_EQ(view.state, HandoverState::InProgress);
-  EXPECT_EQ(view.percent, 41);  // 2.5 of 6 steps
-  EXPECT_EQ(view.activity, "Unlabelling 5/10 nodes of lease old");
+  EXPECT_EQ(view.percent, 50);  // 1.5 of 3 steps
+  EXPECT_EQ(view.activity, "Evicting 5/10 pods of lease old");
 }
 
 TEST(HandoverProgressTest, ReleaseStepsOfTheOldLeasesOwnProvisioningAreIgnored) {
   const HandoverView view = viewHandover(
       lease("old", "Releasing",
-            {{{"name", "Label"}, {"completed", 10}, {"total", 10}, {"completedAt", "t"}},
-             {{"name", "Cordon"}, {"completed", 0}, {"total", 10}}}),
+            {{{"name", "Transfer"}, {"completed", 10}, {"total", 10}, {"completedAt", "t"}},
+             {{"name", "Hold"}, {"completed", 0}, {"total", 10}}}),
       lease("new", "Pending"));
   EXPECT_EQ(view.percent, 0);
-  EXPECT_EQ(view.activity, "Cordoning 0/10 nodes of lease old");
+  EXPECT_EQ(view.activity, "Holding 0/10 nodes of lease old");
 }
 
 TEST(HandoverProgressTest, BlockedDrainSaysWhy) {
@@ -48,7 +45,7 @@ TEST(HandoverProgressTest, BlockedDrainSaysWhy) {
 
 TEST(HandoverProgressTest, GoneOldLeaseMeansTheReleaseIsDone) {
   const HandoverView view = viewHandover(nullptr, lease("new", "Pending"));
-  EXPECT_EQ(view.percent, 50);
+  EXPECT_EQ(view.percent, 66);
   EXPECT_EQ(view.activity, "Waiting for lease new to claim pool colossus-1");
 }
 
@@ -57,6 +54,14 @@ TEST(HandoverProgressTest, NewLeaseDeletedMidwayIsAFailure) {
   EXPECT_EQ(view.state, HandoverState::Failed);
   EXPECT_EQ(view.failure,
             "lease new is Releasing: it was deleted or superseded before it became Active");
+}
+
+TEST(HandoverProgressTest, TransferIsTheLastThird) {
+  const HandoverView view = viewHandover(
+      lease("old", "Released"),
+      lease("new", "Provisioning", {{{"name", "Transfer"}, {"completed", 3}, {"total", 4}}}));
+  EXPECT_EQ(view.percent, 91);  // 2.75 of 3 steps
+  EXPECT_EQ(view.activity, "Transferring 3/4 nodes of lease new");
 }
 
 TEST(HandoverProgressTest, ProgressLineDrawsTheBar) {

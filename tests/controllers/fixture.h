@@ -119,6 +119,8 @@ class World : public ::testing::Test {
                         .tenants = tenants_,
                         .poolIndex = poolIndex_,
                         .catalog = catalog_,
+                        .exemptions = exemptions_,
+                        .evictionBlocks = evictionBlocks_,
                         .events = nullptr,
                         .metrics = nullptr,
                         .now = [this] { return now_; }};
@@ -183,6 +185,8 @@ class World : public ::testing::Test {
   kube::Informer<api::Tenant> tenants_;
   placement::Catalog catalog_;
   PoolIndex poolIndex_;
+  OwnershipExemptions exemptions_;
+  EvictionBlocks evictionBlocks_;
   kube::Logger logger_;
   kube::metrics::Registry registry_;
   DomainMetrics metrics_{registry_};

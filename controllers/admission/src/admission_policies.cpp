@@ -36,14 +36,33 @@ std::string describePod(const kube::AdmissionRequest& request) {
   return "pod " + inQuotes(name) + " in namespace " + inQuotes(namespaceOf(request));
 }
 
+namespace {
+
+bool isPod(const kube::AdmissionRequest& request) {
+  return request.kind.group.empty() && request.kind.kind == "Pod";
+}
+
+}  // namespace
+
 bool isPodCreate(const kube::AdmissionRequest& request) {
-  return request.operation == "CREATE" && request.kind.group.empty() && request.kind.kind == "Pod";
+  return request.operation == "CREATE" && isPod(request);
+}
+
+bool isPodUpdate(const kube::AdmissionRequest& request) {
+  return request.operation == "UPDATE" && isPod(request);
 }
 
 kube::AdmissionResponse malformedObject(const kube::AdmissionRequest& request) {
   return kube::AdmissionResponse::deny("request.object: a " + request.operation + " of " +
                                            request.kind.kind + " " + inQuotes(request.name) +
                                            " carries no object",
+                                       400, "BadRequest");
+}
+
+kube::AdmissionResponse malformedOldObject(const kube::AdmissionRequest& request) {
+  return kube::AdmissionResponse::deny("request.oldObject: an UPDATE of " + request.kind.kind +
+                                           " " + inQuotes(request.name) +
+                                           " carries no object it replaces",
                                        400, "BadRequest");
 }
 

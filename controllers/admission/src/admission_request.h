@@ -21,11 +21,17 @@ std::string namespaceOf(const kube::AdmissionRequest& request);
 // `pod "web-1" in namespace "acme"`, or `pod "web-*" ...` for a generateName.
 std::string describePod(const kube::AdmissionRequest& request);
 
-// The pod policies judge Pod CREATEs only.
+// A CREATE of a Pod (both pod policies judge these).
 bool isPodCreate(const kube::AdmissionRequest& request);
+
+// An UPDATE of a Pod (the validating policy judges what it changes).
+bool isPodUpdate(const kube::AdmissionRequest& request);
 
 // 400 for a request whose object is not a JSON object.
 kube::AdmissionResponse malformedObject(const kube::AdmissionRequest& request);
+
+// 400 for an UPDATE whose oldObject is not a JSON object.
+kube::AdmissionResponse malformedOldObject(const kube::AdmissionRequest& request);
 
 // The object of a request for one of landlord's kinds, decoded; throws
 // api::DecodeError naming every field that does not decode (the webhooks answer 400).

@@ -18,6 +18,11 @@ inline std::string textAt(const nlohmann::json& object,
   return object[pointer].get<std::string>();
 }
 
+// A pod's required node affinity terms (ORed), which the pod rules read.
+inline const nlohmann::json::json_pointer kNodeSelectorTerms(
+    "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
+    "nodeSelectorTerms");
+
 // The string at "/spec/nodeName" and the like, or "".
 inline std::string textAt(const nlohmann::json& object, const char* pointer) {
   return textAt(object, nlohmann::json::json_pointer(pointer));

@@ -11,6 +11,7 @@
 #include "admission_request.h"
 #include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/admission/admission_policies.h"
+#include "pod_json.h"
 
 namespace landlord::controllers {
 
@@ -20,9 +21,6 @@ using nlohmann::json;
 namespace {
 
 const json::json_pointer kTolerations("/spec/tolerations");
-const json::json_pointer kNodeSelectorTerms(
-    "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
-    "nodeSelectorTerms");
 
 // The Placement a pod opts in to (label landlord.dev/placement), or "".
 std::string placementOf(const json& pod) {

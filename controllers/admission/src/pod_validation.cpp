@@ -9,6 +9,7 @@
 #include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/admission/admission_policies.h"
 #include "pod_json.h"
+#include "pod_scheduling_change.h"
 
 namespace landlord::controllers {
 
@@ -17,9 +18,10 @@ using nlohmann::json;
 
 namespace {
 
-const json::json_pointer kNodeSelectorTerms(
-    "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
-    "nodeSelectorTerms");
+// api::kHoldTaintKey: the NoSchedule taint landlord holds a node with while it
+// changes hands; only landlord's own pods (in its release namespace, which the
+// webhook never sees) and node agents may tolerate it.
+using api::kHoldTaintKey;
 
 // The pod under review and whose it is.
 struct Subject {
@@ -87,6 +89,28 @@ bool isNodeAgent(const json& pod) {
   return false;
 }
 
+// Rule: no pod tolerates the hold taint by its key, whatever the operator, value
+// or effect: it has no use for it but to wait out a handover on the node. (The
+// empty key with Exists tolerates it too, and is refused as tolerating every
+// tenant's taint.)
+bool checkHoldToleration(const Subject& subject, const json& toleration,
+                         std::vector<std::string>& violations) {
+  if (textAt(toleration, "/key") != kHoldTaintKey) {
+    return false;
+  }
+  const std::string op = textAt(toleration, "/operator");
+  const std::string value = textAt(toleration, "/value");
+  const std::string effect = textAt(toleration, "/effect");
+  const std::string how =
+      op == "Exists" ? " with operator Exists"
+                     : (value.empty() ? "" : "=" + value) + (effect.empty() ? "" : ":" + effect);
+  violations.push_back(subject.description + " tolerates the taint " + std::string(kHoldTaintKey) +
+                       how +
+                       " (spec.tolerations), which landlord puts on a node while it changes "
+                       "hands between tenants; only landlord's own pods may tolerate it");
+  return true;
+}
+
 // Rule: a pod tolerates no taint of another tenant. Operator Exists on the tenant
 // key, and the empty key with Exists, tolerate every tenant's taint and are foreign
 // too, even for a pod's own tenant: it may tolerate its own taint by value only.
@@ -96,6 +120,9 @@ void checkTolerations(const Subject& subject, std::vector<std::string>& violatio
   }
   for (const json& toleration :
        subject.pod.value(json::json_pointer("/spec/tolerations"), json::array())) {
+    if (checkHoldToleration(subject, toleration, violations)) {
+      continue;
+    }
     const std::string value = textAt(toleration, "/value");
     if (!tolerates(toleration, tenantTaint(value))) {
       continue;  // neither the tenant key nor every key, or an effect other than NoSchedule
@@ -240,14 +267,24 @@ std::string joined(const std::vector<std::string>& violations) {
 
 kube::AdmissionResponse validatePod(const AdmissionCaches& caches,
                                     const kube::AdmissionRequest& request) {
-  if (!admission::isPodCreate(request)) {
+  const bool update = admission::isPodUpdate(request);
+  if (!admission::isPodCreate(request) && !update) {
     return kube::AdmissionResponse::allow();
   }
   if (!request.object.is_object()) {
     return admission::malformedObject(request);
   }
+  if (update && !request.oldObject.is_object()) {
+    return admission::malformedOldObject(request);
+  }
+  // An UPDATE is judged on the scheduling fields it changes only: a pod admitted
+  // before a lease made its pool foreign (or before these rules) may still have
+  // its labels, annotations or other fields updated; what it adds is held to the
+  // CREATE rules, with the same messages.
+  const json judged =
+      update ? admission::changedScheduling(request.oldObject, request.object) : json();
   const std::map<std::string, PoolHolder> holders = poolHolders(caches.pools, caches.leases);
-  const Subject subject{request.object, admission::describePod(request),
+  const Subject subject{update ? judged : request.object, admission::describePod(request),
                         tenantOwningNamespace(caches.tenants, admission::namespaceOf(request)),
                         holders};
   std::vector<std::string> violations;

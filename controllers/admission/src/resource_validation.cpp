@@ -203,7 +203,7 @@ AdmissionResponse validatePoolDeletion(const AdmissionCaches& caches, const api:
       "GPUPool " + inQuotes(pool.metadata.name) + " is held by " + describeLease(*holder) +
       ", whose nodes are labelled and tainted for its tenant; delete lease " +
       inQuotes(claim->lease) +
-      " first (its finalizer cordons, drains and releases the nodes), then the pool");
+      " first (its finalizer holds, drains and releases the nodes), then the pool");
 }
 
 }  // namespace

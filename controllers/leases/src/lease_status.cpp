@@ -2,7 +2,6 @@
 #include "landlord/controllers/leases/lease_status.h"
 
 #include <algorithm>
-#include <set>
 
 #include "landlord/controllers/pools/pool_status.h"
 #include "landlord/placement/lease.h"
@@ -13,10 +12,6 @@ namespace landlord::controllers {
 namespace placement = landlord::placement;
 
 namespace {
-
-std::vector<std::string> stepNames(placement::HandoverStage stage) {
-  return {std::string(placement::toString(stage))};
-}
 
 api::StepProgress& stepEntry(std::vector<api::StepProgress>& steps, const std::string& name,
                              const std::string& now) {
@@ -33,37 +28,23 @@ api::StepProgress& stepEntry(std::vector<api::StepProgress>& steps, const std::s
 
 }  // namespace
 
-void recordProgress(api::PoolLeaseStatus& status, const placement::HandoverPlan& plan,
+void recordProgress(api::PoolLeaseStatus& status, const std::vector<StepCount>& counts,
                     const std::string& lease, const std::string& now) {
   api::Progress& progress = status.progress ? *status.progress : status.progress.emplace();
-  std::vector<api::StepProgress>& steps = progress.steps;
-  std::set<std::string> planned;
-  const placement::HandoverStep* current = nullptr;
-  for (const placement::HandoverStep& step : plan.steps) {
-    if (step.lease != lease) {
-      continue;
-    }
-    current = current ? current : &step;
-    const std::int64_t left = static_cast<std::int64_t>(
-        step.stage == placement::HandoverStage::Evict ? step.evictions.size()
-                                                      : step.nodeChanges.size());
-    for (const std::string& name : stepNames(step.stage)) {
-      planned.insert(name);
-      api::StepProgress& entry = stepEntry(steps, name, now);
-      const std::int64_t total = std::max(entry.total, left);
-      entry.total = total;
-      entry.completed = total - left;
+  const StepCount* current = nullptr;
+  for (const StepCount& count : counts) {
+    api::StepProgress& entry = stepEntry(progress.steps, count.name, now);
+    entry.total = std::max({entry.total, count.total, count.left});
+    entry.completed = entry.total - count.left;
+    entry.message = count.summary;
+    if (count.left > 0) {
+      current = current ? current : &count;
       entry.completedAt.clear();
-      entry.message = step.summary;
-    }
-  }
-  for (api::StepProgress& entry : steps) {
-    if (!planned.contains(entry.name) && entry.completedAt.empty()) {
-      entry.completed = entry.total;
+    } else if (entry.completedAt.empty()) {
       entry.completedAt = now;
     }
   }
-  progress.step = current ? stepNames(current->stage).front() : "Done";
+  progress.step = current ? current->name : "Done";
   progress.summary = current ? current->summary : "nothing left to do for lease " + lease;
 }
 

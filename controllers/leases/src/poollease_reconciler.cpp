@@ -7,6 +7,8 @@
 #include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/leases/lease_status.h"
 #include "landlord/controllers/leases/pool_claim.h"
+#include "landlord/controllers/ownership/drain.h"
+#include "landlord/controllers/ownership/ownership_view.h"
 #include "landlord/placement/lease.h"
 
 namespace landlord::controllers {
@@ -60,17 +62,18 @@ std::optional<api::PoolLease> PoolLeaseReconciler::successorOf(const std::string
   return std::nullopt;
 }
 
-HandoverParty PoolLeaseReconciler::partyOf(const std::string& lease, const std::string& tenant) {
-  HandoverParty party{lease, tenant, {}};
-  // An unknown tenant has no namespaces: none of its pods can be found to evict.
-  if (const auto object = deps_.tenants.get(tenant)) {
-    party.namespaces = object->value.spec.namespaces;
+bool PoolLeaseReconciler::tenantExists(const std::string& tenant) {
+  if (deps_.tenants.get(tenant)) {
+    return true;
   }
-  return party;
-}
-
-std::vector<NodePtr> PoolLeaseReconciler::membersOf(const std::string& pool) {
-  return deps_.poolIndex.members(pool);
+  // The cache may not have seen a tenant created moments ago: only the server's
+  // word gives a pool up.
+  try {
+    api::get<api::Tenant>(deps_.client, "", tenant);
+    return true;
+  } catch (const kube::NotFoundError&) {
+    return false;
+  }
 }
 
 std::optional<api::PoolLease> PoolLeaseReconciler::liveHolder(const Claim& claim) {
@@ -155,14 +158,9 @@ void PoolLeaseReconciler::writeStatus(Pass& pass) {
   }
 }
 
-Result PoolLeaseReconciler::runStep(Pass& pass, const placement::HandoverStep& step) {
-  if (step.stage != placement::HandoverStage::Evict) {
-    const NodeStepOutcome outcome =
-        applyNodeStep(deps_.client, membersOf(pass.poolName), step, deps_.nodeWriteParallelism);
-    pass.context.log.info("{}: patched {} nodes, {} left for the next pass", step.summary,
-                          outcome.patched, outcome.retryLater);
-    return Result::requeueAfter(kProgressPoll);
-  }
+std::optional<Result> PoolLeaseReconciler::drain(Pass& pass, const std::string& reason,
+                                                 const std::string& message) {
+  setPhase(pass, "Releasing", reason, message);
   const DrainSettings settings = drainSettingsOf(pass.lease);
   if (!pass.status.drain || pass.status.drain->startedAt.empty()) {
     const auto start = deps_.now();
@@ -171,47 +169,62 @@ Result PoolLeaseReconciler::runStep(Pass& pass, const placement::HandoverStep& s
     started.deadline = kube::formatTime(start + std::chrono::seconds(settings.timeoutSeconds));
     started.forcedPods = 0;
   }
+  // Once the status says Releasing, the node ownership controller holds the nodes
+  // and evicts the tenant's pods; this only watches them get there.
+  const OwnershipView view(deps_);
+  const OwnershipTally tally = view.tally(
+      pass.poolName, PoolOwner{placement::OwnerMode::Hold, pass.tenant, true, pass.lease});
+  recordProgress(pass.status,
+                 {{"Hold", tally.members, tally.members - tally.held,
+                   "hold the nodes of pool " + pass.poolName + " (taint " +
+                       std::string(api::kHoldTaintKey) + ")"},
+                  {"Evict", tally.podsLeaving, tally.podsLeaving,
+                   "evict the pods of tenant " + pass.tenant + " from pool " + pass.poolName}},
+                 pass.name, pass.now);
   api::DrainStatus& drain = *pass.status.drain;
-  const auto deadline = kube::parseTime(drain.deadline);
-  const bool deadlinePassed = deadline && deps_.now() >= *deadline;
-  if (deadlinePassed && settings.policy == DrainPolicy::Fail) {
+  drain.podsRemaining = tally.podsLeaving;
+  if (tally.settled()) {
+    pass.status.drain.reset();
+    api::setCondition(pass.status.conditions,
+                      {api::kDrainedCondition, "True", "Drained", "no pod of the tenant is left"},
+                      pass.lease.metadata.generation, pass.now);
+    return std::nullopt;
+  }
+  if (drainDeadlinePassed(pass.lease, deps_.now()) && settings.policy == DrainPolicy::Fail &&
+      tally.podsLeaving > 0) {
     setPhase(pass, "Failed", "DrainTimedOut",
-             std::to_string(step.evictions.size()) + " pods of tenant " + pass.tenant +
+             std::to_string(tally.podsLeaving) + " pods of tenant " + pass.tenant +
                  " were still on pool " + pass.poolName +
                  " at the drain deadline (policy Fail); set spec.drain.policy: Force to delete "
                  "them");
     api::setCondition(pass.status.conditions,
                       {api::kDrainedCondition, "False", "DrainTimedOut",
-                       std::to_string(step.evictions.size()) + " pods left at the deadline"},
+                       std::to_string(tally.podsLeaving) + " pods left at the deadline"},
                       pass.lease.metadata.generation, pass.now);
     return Result::success();
   }
-  const EvictOutcome outcome =
-      applyEvictStep(deps_.client, deps_.pods, step, settings, deadlinePassed);
-  drain.podsRemaining = static_cast<std::int64_t>(step.evictions.size());
-  drain.forcedPods = drain.forcedPods.value_or(0) + static_cast<std::int64_t>(outcome.forced);
+  std::string why = std::to_string(tally.members - tally.held) + " of " +
+                    std::to_string(tally.members) + " nodes to hold, " +
+                    std::to_string(tally.podsLeaving) + " pods to leave";
+  if (tally.blocked > 0) {
+    why += ", " + std::to_string(tally.blocked) +
+           " nodes refused by a PodDisruptionBudget: " + tally.reasons.front();
+  }
   api::setCondition(pass.status.conditions,
                     {api::kDrainedCondition, "False",
-                     outcome.blocked > 0 ? "BlockedByDisruptionBudget" : "Evicting",
-                     std::to_string(step.evictions.size()) + " pods to leave, " +
-                         std::to_string(outcome.blocked) + " refused by a PodDisruptionBudget"},
+                     tally.blocked > 0 ? "BlockedByDisruptionBudget" : "Evicting", why},
                     pass.lease.metadata.generation, pass.now);
-  return Result::requeueAfter(outcome.blocked > 0 ? std::chrono::milliseconds(5000)
-                                                  : kProgressPoll);
+  return Result::requeueAfter(tally.blocked > 0 ? std::chrono::milliseconds(5000) : kProgressPoll);
 }
 
 Result PoolLeaseReconciler::finalize(Pass& pass) {
-  if (pass.pool && holds(*pass.pool, pass.lease)) {
-    const placement::HandoverPlan plan =
-        placement::planHandover(observeHandover(pass.poolName, membersOf(pass.poolName), deps_.pods,
-                                                partyOf(pass.name, pass.tenant), std::nullopt));
-    recordProgress(pass.status, plan, pass.name, pass.now);
-    if (!plan.complete()) {
-      setPhase(pass, "Releasing", "LeaseDeleted", "lease deleted: releasing its nodes first");
-      Result result = runStep(pass, plan.steps.front());
+  if (pass.pool && holds(*pass.pool, pass.lease) && !pass.pool->metadata.deleting()) {
+    if (auto waiting = drain(pass, "LeaseDeleted", "lease deleted: releasing its nodes first")) {
       writeStatus(pass);
-      return result;
+      return *waiting;
     }
+    // Nobody's from here: the node ownership controller lifts the hold and the
+    // tenant's marks once the claim is gone.
     dropClaim(deps_.client, *pass.pool);
   }
   api::writeFinalizers(deps_.client, pass.lease, withoutFinalizer(pass.lease.metadata.finalizers));
@@ -219,6 +232,14 @@ Result PoolLeaseReconciler::finalize(Pass& pass) {
 }
 
 Result PoolLeaseReconciler::claim(Pass& pass) {
+  if (pass.pool->metadata.deleting()) {
+    setPhase(pass, "Pending", "PoolNotFound", "pool " + pass.poolName + " is being deleted");
+    api::setCondition(pass.status.conditions,
+                      {api::kPoolClaimedCondition, "False", "PoolNotFound",
+                       "GPUPool " + pass.poolName + " is being deleted"},
+                      pass.lease.metadata.generation, pass.now);
+    return Result::requeueAfter(std::chrono::seconds(30));
+  }
   const std::optional<Claim> current = claimOf(*pass.pool);
   if (current && liveHolder(*current)) {
     const std::string& supersedes = pass.lease.spec.supersedes;
@@ -276,43 +297,43 @@ Result PoolLeaseReconciler::releaseTo(Pass& pass, const api::PoolLease& successo
     pass.status.releaseStartedAt = pass.now;
   }
   pass.status.supersededBy = successorName;
-  setPhase(pass, "Releasing", "HandoverStarted",
-           "handing pool " + pass.poolName + " over to lease " + successorName);
-  const placement::HandoverPlan plan = placement::planHandover(
-      observeHandover(pass.poolName, membersOf(pass.poolName), deps_.pods,
-                      partyOf(pass.name, pass.tenant), partyOf(successorName, successorTenant)));
-  recordProgress(pass.status, plan, pass.name, pass.now);
-  if (!plan.complete() && plan.steps.front().lease == pass.name) {
-    return runStep(pass, plan.steps.front());
+  if (auto waiting = drain(pass, "HandoverStarted",
+                           "handing pool " + pass.poolName + " over to lease " + successorName)) {
+    return *waiting;
   }
   // Nothing of this tenant is left on the pool: hand the claim on in one write.
   pass.pool = writeClaim(deps_.client, *pass.pool, successor, pass.now);
   pass.status.releasedAt = pass.now;
-  pass.status.drain.reset();
-  api::setCondition(pass.status.conditions,
-                    {api::kDrainedCondition, "True", "Drained", "no pod of the tenant is left"},
-                    pass.lease.metadata.generation, pass.now);
   setPhase(pass, "Released", "Released",
            "released pool " + pass.poolName + " to lease " + successorName);
   return Result::success();
 }
 
 Result PoolLeaseReconciler::provision(Pass& pass) {
-  std::optional<HandoverParty> outgoing;
-  const std::string& supersedes = pass.lease.spec.supersedes;
-  if (!supersedes.empty()) {
-    if (const auto old = deps_.leases.get(supersedes)) {
-      outgoing = partyOf(supersedes, old->value.spec.tenant);
-    }
-  }
-  const placement::HandoverPlan plan =
-      placement::planHandover(observeHandover(pass.poolName, membersOf(pass.poolName), deps_.pods,
-                                              outgoing, partyOf(pass.name, pass.tenant)));
-  recordProgress(pass.status, plan, pass.name, pass.now);
   const double hourly = recordRevenue(pass.status, pass.lease, *pass.pool);
-  if (!plan.complete()) {
-    setPhase(pass, "Provisioning", "Provisioning", plan.steps.front().summary);
-    return runStep(pass, plan.steps.front());
+  const std::string& supersedes = pass.lease.spec.supersedes;
+  if (pass.status.phase != "Active") {
+    // Active is for good: a node that joins the pool later, or foreign pods found on
+    // one, are the node ownership controller's to fix (the pool's status reports
+    // them), so an Active lease with nothing to do costs no walk over the pool.
+    const OwnershipView view(deps_);
+    const OwnershipTally tally = view.tally(
+        pass.poolName, PoolOwner{placement::OwnerMode::Own, pass.tenant, true, pass.lease});
+    const std::int64_t left = tally.members - tally.converged;
+    recordProgress(
+        pass.status,
+        {{"Transfer", tally.members, left,
+          "label and taint the nodes of pool " + pass.poolName + " for tenant " + pass.tenant}},
+        pass.name, pass.now);
+    if (!tally.settled()) {
+      setPhase(pass, "Provisioning", "Provisioning",
+               std::to_string(left) + " of " + std::to_string(tally.members) + " nodes of pool " +
+                   pass.poolName + " still to give to tenant " + pass.tenant +
+                   (tally.podsLeaving > 0 ? " (" + std::to_string(tally.podsLeaving) +
+                                                " pods of other tenants to leave)"
+                                          : ""));
+      return Result::requeueAfter(std::chrono::seconds(2));
+    }
   }
   api::setCondition(
       pass.status.conditions,
@@ -376,6 +397,22 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
   if (pass.lease.metadata.deleting()) {
     return finalize(pass);
   }
+  if (wasLive && (!pass.pool || pass.pool->metadata.deleting())) {
+    // Its nodes are nobody's once the pool goes (the pool's finalizer sees to it).
+    setPhase(pass, "Failed", "PoolDeleted",
+             "pool " + pass.poolName + " was deleted while this lease held it");
+    writeStatus(pass);
+    return Result::success();
+  }
+  if (wasLive && pass.pool && holds(*pass.pool, pass.lease) && !tenantExists(pass.tenant)) {
+    // A tenant deleted under its lease owns nothing any more: give the pool up, so
+    // its nodes become nobody's and another lease may claim it.
+    pass.pool = dropClaim(deps_.client, *pass.pool);
+    setPhase(pass, "Failed", "TenantNotFound",
+             "tenant " + pass.tenant + " was deleted; pool " + pass.poolName + " given up");
+    writeStatus(pass);
+    return Result::success();
+  }
   if (released(pass.lease)) {
     return Result::success();
   }
@@ -386,7 +423,9 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
     pass.lease = api::writeFinalizers(deps_.client, pass.lease, list);
   }
   Result result = Result::success();
-  if (!pass.pool) {
+  if (!pass.pool && pass.status.phase == "Failed") {
+    result = Result::success();  // terminal: its pool went while it held it
+  } else if (!pass.pool) {
     setPhase(pass, "Pending", "PoolNotFound", "pool " + pass.poolName + " does not exist");
     api::setCondition(pass.status.conditions,
                       {api::kPoolClaimedCondition, "False", "PoolNotFound",

@@ -303,6 +303,19 @@ std::optional<PoolSummary> PoolIndex::summary(const std::string& poolName) const
   return summary;
 }
 
+std::optional<std::string> PoolIndex::poolOf(const std::string& node) const {
+  std::lock_guard lock(mutex_);
+  const auto it = nodes_.find(node);
+  if (it == nodes_.end() || it->second.relation.memberOf.size() != 1) {
+    return std::nullopt;
+  }
+  const std::string& pool = it->second.relation.memberOf.front();
+  if (pools_.at(pool).deleting) {
+    return std::nullopt;
+  }
+  return pool;
+}
+
 std::vector<NodePtr> PoolIndex::members(const std::string& poolName) const {
   std::lock_guard lock(mutex_);
   std::vector<NodePtr> out;

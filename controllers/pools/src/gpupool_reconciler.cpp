@@ -1,11 +1,12 @@
-// The GPUPool controller: labels member nodes, takes back a deleted pool's labels, writes status.
+// The GPUPool controller: status, node convergence, and the finalizer that releases nodes.
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 
-#include <map>
+#include <algorithm>
 
 #include "landlord/api/v1alpha1/client.h"
 #include "landlord/api/v1alpha1/names.h"
-#include "landlord/controllers/nodes/node_writer.h"
+#include "landlord/controllers/ownership/node_marks.h"
+#include "landlord/controllers/ownership/ownership_view.h"
 #include "landlord/controllers/pools/pool_status.h"
 
 namespace landlord::controllers {
@@ -14,55 +15,86 @@ namespace placement = landlord::placement;
 
 namespace {
 
-// The label writes for the nodes whose labels are wrong, as one step of node
-// changes (so they go out on the same workers as a handover's).
-placement::HandoverStep labelStep(const std::string& pool, const PoolLabelWork& work,
-                                  const placement::Catalog& catalog) {
-  placement::HandoverStep step;
-  for (const NodePtr& node : work.members) {
-    placement::NodeChange change;
-    change.node = node->meta.name;
-    change.setLabels.emplace(api::kPoolLabel, pool);
-    if (auto model = catalog.findProduct(node->value.product)) {
-      change.setLabels.emplace(api::kGpuModelLabel, catalog.model(*model).name);
-    } else {
-      change.removeLabels.emplace_back(api::kGpuModelLabel);
-    }
-    step.nodeChanges.push_back(std::move(change));
+bool hasFinalizer(const api::GpuPool& pool) {
+  const auto& finalizers = pool.metadata.finalizers;
+  return std::find(finalizers.begin(), finalizers.end(), api::kPoolFinalizer) != finalizers.end();
+}
+
+std::string modeName(placement::OwnerMode mode) {
+  switch (mode) {
+    case placement::OwnerMode::Own:
+      return "Own";
+    case placement::OwnerMode::Hold:
+      return "Hold";
+    case placement::OwnerMode::Free:
+      break;
   }
-  for (const NodePtr& node : work.staleLabelled) {
-    placement::NodeChange change;
-    change.node = node->meta.name;
-    change.removeLabels = {std::string(api::kPoolLabel), std::string(api::kGpuModelLabel)};
-    step.nodeChanges.push_back(std::move(change));
+  return "Free";
+}
+
+void recordOwnership(api::GpuPoolStatus& status, const PoolOwner& owner,
+                     const OwnershipTally& tally, std::int64_t generation, const std::string& now) {
+  api::OwnershipStatus& ownership = status.ownership.emplace();
+  ownership.owner = owner.tenant;
+  ownership.mode = modeName(owner.mode);
+  ownership.converged = tally.converged;
+  ownership.blocked = tally.blocked;
+  ownership.pending = tally.members - tally.converged - tally.blocked;
+  ownership.podsLeaving = tally.podsLeaving;
+  ownership.reasons = tally.reasons;
+  const std::string whose = owner.tenant.empty() ? "nobody" : "tenant " + owner.tenant;
+  if (tally.settled()) {
+    api::setCondition(status.conditions,
+                      {api::kNodesConvergedCondition, "True", "Converged",
+                       "every node carries what " + whose + " should (" + ownership.mode + ")"},
+                      generation, now);
+  } else {
+    api::setCondition(
+        status.conditions,
+        {api::kNodesConvergedCondition, "False",
+         tally.blocked > 0 ? "BlockedByDisruptionBudget" : "Converging",
+         std::to_string(tally.members - tally.converged) + " of " + std::to_string(tally.members) +
+             " nodes still to bring to " + whose + ", " + std::to_string(tally.podsLeaving) +
+             " pods to leave" + (tally.reasons.empty() ? "" : "; " + tally.reasons.front())},
+        generation, now);
   }
-  return step;
+}
+
+// A node still carrying a mark of `pool` (or, as a member, any tenant mark or hold).
+bool carriesMarksOf(const NodeInfo& node, const std::string& pool, bool member) {
+  const placement::NodeMarks marks = marksOf(node);
+  if (marks.pool == pool) {
+    return true;
+  }
+  return member && (marks.tenant || !marks.tenantTaints.empty() || marks.held());
 }
 
 }  // namespace
 
-std::size_t GpuPoolReconciler::labelNodes(const std::string& pool, const PoolLabelWork& work) {
-  if (work.members.empty() && work.staleLabelled.empty()) {
-    return 0;
+kube::Result GpuPoolReconciler::finalize(kube::ReconcileContext& context,
+                                         const api::GpuPool& pool) {
+  if (!hasFinalizer(pool)) {
+    return kube::Result::success();
   }
-  std::vector<NodePtr> nodes = work.members;
-  nodes.insert(nodes.end(), work.staleLabelled.begin(), work.staleLabelled.end());
-  return applyNodeStep(deps_.client, nodes, labelStep(pool, work, deps_.catalog),
-                       deps_.nodeWriteParallelism)
-      .patched;
-}
-
-kube::Result GpuPoolReconciler::unlabelDeletedPool(kube::ReconcileContext& context,
-                                                   const std::string& pool) {
-  PoolLabelWork work = deps_.poolIndex.labelWork(pool);
-  // The index may hold the pool a moment longer than the cache: a pool that is gone
-  // labels nothing, and its delete event updates the index before it enqueues this
-  // name again, so the next pass takes the members' labels back too.
-  work.members.clear();
-  const std::size_t unlabelled = labelNodes(pool, work);
-  if (unlabelled > 0) {
-    context.log.info("removed the labels of deleted pool {} from {} nodes", pool, unlabelled);
+  const std::string& name = pool.metadata.name;
+  std::size_t marked = 0;
+  for (const NodePtr& node : deps_.poolIndex.members(name)) {
+    marked += carriesMarksOf(node->value, name, true) ? 1 : 0;
   }
+  for (const NodePtr& node : deps_.poolIndex.labelWork(name).staleLabelled) {
+    marked += carriesMarksOf(node->value, name, false) ? 1 : 0;
+  }
+  if (marked > 0) {
+    context.log.info("pool {} deleted: {} nodes still carry its marks", name, marked);
+    return kube::Result::requeueAfter(kReleasePoll);
+  }
+  std::vector<std::string> finalizers = pool.metadata.finalizers;
+  std::erase(finalizers, std::string(api::kPoolFinalizer));
+  api::writeFinalizers(deps_.client, pool, finalizers);
+  if (deps_.metrics) {
+    deps_.metrics->forgetPool(name);
+  }
+  context.log.info("pool {} deleted: its nodes are released", name);
   return kube::Result::success();
 }
 
@@ -73,35 +105,44 @@ kube::Result GpuPoolReconciler::reconcile(kube::ReconcileContext& context,
     if (deps_.metrics) {
       deps_.metrics->forgetPool(request.name);
     }
-    return unlabelDeletedPool(context, request.name);
+    return kube::Result::success();
+  }
+  api::GpuPool pool = cached->value;
+  if (pool.metadata.deleting()) {
+    return finalize(context, pool);
+  }
+  if (!hasFinalizer(pool)) {
+    std::vector<std::string> finalizers = pool.metadata.finalizers;
+    finalizers.emplace_back(api::kPoolFinalizer);
+    pool = api::writeFinalizers(deps_.client, pool, finalizers);
   }
   const std::optional<PoolSummary> summary = deps_.poolIndex.summary(request.name);
   if (!summary) {
     return kube::Result::success();
   }
-  const api::GpuPool& pool = cached->value;
-  const std::size_t patched = labelNodes(request.name, deps_.poolIndex.labelWork(request.name));
-  if (patched > 0) {
-    context.log.info("labelled {} nodes of pool {}", patched, request.name);
-  }
   reportInvalid(deps_, pool, context.log);
 
   const PoolFigures figures = computePoolFigures(pool, *summary, deps_.catalog);
-  const api::GpuPoolStatus status =
-      buildPoolStatus(pool, *summary, figures, kube::formatTime(deps_.now()));
+  const std::string now = kube::formatTime(deps_.now());
+  api::GpuPoolStatus status = buildPoolStatus(pool, *summary, figures, now);
+  const OwnershipView view(deps_);
+  const PoolOwner owner = view.ownerOf(pool);
+  recordOwnership(status, owner, view.tally(request.name, owner), pool.metadata.generation, now);
   if (deps_.metrics) {
-    std::map<std::string, double> gpusByModel;
+    std::map<std::string, double> gpus;
     for (const auto& share : figures.metrics.models) {
-      gpusByModel[share.name] = static_cast<double>(share.tally.gpus);
+      gpus[share.name] = static_cast<double>(share.tally.gpus);
     }
-    deps_.metrics->setPoolGpus(request.name, gpusByModel);
+    deps_.metrics->setPoolGpus(request.name, gpus);
     deps_.metrics->setPoolLeasedGpus(
         request.name, status.lease ? static_cast<double>(figures.metrics.gpus) : 0.0);
   }
   // Carries the resourceVersion the cache holds: a concurrent claim by the lease
   // controller (or a cache behind the server) makes this a ConflictError, retried
   // on fresh state; the claim fields are never overwritten from a stale read.
-  api::writeStatus(deps_.client, pool, status);
+  if (status != pool.status) {
+    api::writeStatus(deps_.client, pool, status);
+  }
   return kube::Result::success();
 }
 

@@ -1,4 +1,4 @@
-// The Pod projection (node, phase, termination, DaemonSet, labels) and its node index.
+// The Pod projection (node, phase, termination, DaemonSet, labels) and its indexes.
 #include "landlord/controllers/projections/pod.h"
 
 namespace landlord::controllers {
@@ -12,8 +12,8 @@ PodInfo projectPod(const json& pod) {
   const json& metadata = pod.value("metadata", json::object());
   info.terminating = metadata.contains("deletionTimestamp");
   for (const json& owner : metadata.value("ownerReferences", json::array())) {
-    if (owner.value("kind", "") == "DaemonSet") {
-      info.daemonSet = true;
+    if (owner.value("kind", "") == "DaemonSet" && owner.value("controller", false)) {
+      info.daemonSet = owner.value("name", "");
     }
   }
   if (metadata.contains("labels") && metadata["labels"].is_object()) {

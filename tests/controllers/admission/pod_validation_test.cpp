@@ -9,7 +9,33 @@ class PodValidationTest : public AdmissionWorld {
     return validatePod(caches(), podCreate(pod));
   }
 
+  // An UPDATE from `before` to `after`, as the API server sends it.
+  kube::AdmissionResponse validateUpdate(const json& before, const json& after) const {
+    kube::AdmissionRequest request = podCreate(after);
+    request.operation = "UPDATE";
+    request.oldObject = before;
+    return validatePod(caches(), request);
+  }
+
   static json acmePod() { return podObject("acme", "x"); }
+
+  // Held back from the scheduler: Kubernetes lets its nodeSelector and affinity change.
+  static json gated(json pod) {
+    pod["spec"]["schedulingGates"] = json::array({{{"name", "example.com/wait"}}});
+    return pod;
+  }
+
+  static json holdToleration(const std::string& op, const std::string& value = "",
+                             const std::string& effect = "NoSchedule") {
+    json toleration = {{"key", "landlord.dev/handover"}, {"operator", op}};
+    if (!value.empty()) {
+      toleration["value"] = value;
+    }
+    if (!effect.empty()) {
+      toleration["effect"] = effect;
+    }
+    return toleration;
+  }
 
   static json withToleration(json pod, json toleration) {
     pod["spec"]["tolerations"].push_back(std::move(toleration));
@@ -217,9 +243,116 @@ TEST_F(PodValidationTest, GenerateNamedPodsAreNamedByTheirPrefix) {
   expectDenied(validate(pod), {"pod \"worker-*\" in namespace \"acme\""});
 }
 
-TEST_F(PodValidationTest, OnlyPodCreatesAreValidated) {
+TEST_F(PodValidationTest, TheHandoverHoldTaintMayNotBeTolerated) {
+  const kube::AdmissionResponse response =
+      validate(withToleration(acmePod(), holdToleration("Exists")));
+  EXPECT_FALSE(response.allowed);
+  EXPECT_EQ(response.code, 403);
+  EXPECT_EQ(response.message,
+            "pod \"x\" in namespace \"acme\" tolerates the taint landlord.dev/handover with "
+            "operator Exists (spec.tolerations), which landlord puts on a node while it changes "
+            "hands between tenants; only landlord's own pods may tolerate it");
+  // By value, of any effect, and for a pod of no tenant: the key alone decides.
+  expectDenied(validate(withToleration(acmePod(), holdToleration("Equal", "alpha"))),
+               {"tolerates the taint landlord.dev/handover=alpha:NoSchedule (spec.tolerations)"});
+  expectDenied(validate(withToleration(acmePod(), holdToleration("Exists", "", "NoExecute"))),
+               {"landlord.dev/handover with operator Exists"});
+  expectDenied(validate(withToleration(podObject("monitoring", "probe"), holdToleration("Exists"))),
+               {"pod \"probe\" in namespace \"monitoring\" tolerates the taint "
+                "landlord.dev/handover"});
+}
+
+TEST_F(PodValidationTest, TolerateEverythingIsRefusedOnceAsEveryTaint) {
+  // The empty key tolerates the hold taint too; one violation says so for both.
+  const kube::AdmissionResponse response =
+      validate(withToleration(acmePod(), {{"operator", "Exists"}}));
+  expectDenied(response, {"tolerates every taint"});
+  EXPECT_EQ(response.message.find("; also, "), std::string::npos) << response.message;
+}
+
+TEST_F(PodValidationTest, NodeAgentsMayTolerateTheHoldTaintAsTheyMayEveryTaint) {
+  json agent = withToleration(podObject("monitoring", "dcgm-x"), holdToleration("Exists"));
+  agent["metadata"]["ownerReferences"] =
+      json::array({{{"kind", "DaemonSet"}, {"name", "dcgm"}, {"controller", true}}});
+  EXPECT_TRUE(validate(agent).allowed);
+}
+
+TEST_F(PodValidationTest, TheGatedPodUpdateAttackIsRefusedWithTheCreateMessage) {
+  // Created gated and harmless, then pointed at beta's pool with beta's toleration.
+  const json before = gated(acmePod());
+  ASSERT_TRUE(validate(before).allowed);
+  json after = withToleration(before, tenantToleration("beta"));
+  after["spec"]["nodeSelector"] = {{kPoolLabelKey, "colossus-1"}};
+  const kube::AdmissionResponse update = validateUpdate(before, after);
+  expectDenied(update, {"tolerates the taint landlord.dev/tenant=beta:NoSchedule",
+                        "; also, pod \"x\" in namespace \"acme\" selects pool \"colossus-1\" "
+                        "(spec.nodeSelector landlord.dev/pool)"});
+  EXPECT_EQ(update.message, validate(after).message);
+}
+
+TEST_F(PodValidationTest, AnUpdateSettingAForeignPoolWhileGatedIsRefused) {
+  json before = gated(acmePod());
+  before["spec"]["nodeSelector"] = {{"zone", "a"}};
+  json selecting = before;
+  selecting["spec"]["nodeSelector"][kPoolLabelKey] = "colossus-1";
+  expectDenied(validateUpdate(before, selecting),
+               {"selects pool \"colossus-1\" (spec.nodeSelector landlord.dev/pool), leased to "
+                "tenant \"beta\""});
+  expectDenied(validateUpdate(before, requiringPools(before, {{"colossus-1"}})),
+               {"requires node affinity landlord.dev/pool In pools that are all leased to other "
+                "tenants: \"colossus-1\""});
+  EXPECT_TRUE(validateUpdate(before, requiringPools(before, {{"colossus-2"}})).allowed);
+}
+
+TEST_F(PodValidationTest, AnUpdateAddingTheOwnTenantsTolerationIsAllowed) {
+  const json before = gated(acmePod());
+  json after = withToleration(before, tenantToleration("alpha"));
+  after["spec"]["nodeSelector"] = {{kPoolLabelKey, "colossus-2"}};
+  EXPECT_TRUE(validateUpdate(before, after).allowed);
+}
+
+TEST_F(PodValidationTest, AnUpdateAddingTheHoldTolerationIsRefused) {
+  const json before = acmePod();
+  expectDenied(validateUpdate(before, withToleration(before, holdToleration("Exists"))),
+               {"tolerates the taint landlord.dev/handover with operator Exists"});
+}
+
+TEST_F(PodValidationTest, AnUpdateNotTouchingSchedulingIsAllowedOnAPodTheCreateRulesRefuse) {
+  // Admitted before beta leased colossus-1 (or before these rules): its labels,
+  // annotations and status may still change.
+  json before = withToleration(acmePod(), tenantToleration("beta"));
+  before["spec"]["nodeSelector"] = {{kPoolLabelKey, "colossus-1"}};
+  before["spec"]["nodeName"] = "c1-n1";
+  ASSERT_FALSE(validate(before).allowed);
+  json after = before;
+  after["metadata"]["labels"]["version"] = "2";
+  after["status"] = {{"phase", "Running"}};
+  EXPECT_TRUE(validateUpdate(before, after).allowed);
+}
+
+TEST_F(PodValidationTest, OnlyTheTolerationsAnUpdateAddsAreJudged) {
+  const json before = withToleration(acmePod(), tenantToleration("beta"));
+  EXPECT_TRUE(validateUpdate(before, withToleration(before, tenantToleration("alpha"))).allowed);
+  const kube::AdmissionResponse response =
+      validateUpdate(before, withToleration(before, tenantToleration("gamma")));
+  expectDenied(response, {"landlord.dev/tenant=gamma:NoSchedule"});
+  EXPECT_EQ(response.message.find("tenant=beta"), std::string::npos) << response.message;
+}
+
+TEST_F(PodValidationTest, AnUpdateWithoutItsOldObjectIsABadRequest) {
+  const json pod = withToleration(acmePod(), tenantToleration("beta"));
+  const kube::AdmissionResponse response = validateUpdate(nullptr, pod);
+  EXPECT_FALSE(response.allowed);
+  EXPECT_EQ(response.code, 400);
+  EXPECT_NE(response.message.find("request.oldObject"), std::string::npos) << response.message;
+}
+
+TEST_F(PodValidationTest, OnlyPodCreatesAndUpdatesAreValidated) {
   kube::AdmissionRequest request = podCreate(withToleration(acmePod(), tenantToleration("beta")));
-  request.operation = "UPDATE";
+  request.operation = "DELETE";
+  request.oldObject = request.object;
+  EXPECT_TRUE(validatePod(caches(), request).allowed);
+  request.operation = "CONNECT";
   EXPECT_TRUE(validatePod(caches(), request).allowed);
 }
 

@@ -1,11 +1,14 @@
 #include "landlord/controllers/leases/poollease_reconciler.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include "fixture.h"
 #include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/leases/pool_claim.h"
 #include "landlord/controllers/metrics.h"
+#include "landlord/controllers/ownership/node_ownership_reconciler.h"
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 
 namespace landlord::controllers::testing {
@@ -42,7 +45,7 @@ class PoolLeaseReconcilerTest : public World {
     reconcile(*poolReconciler_, "", "c1");
   }
 
-  // One pass of every controller over every lease.
+  // One pass of every controller over every lease and node.
   void pass(PoolLeaseReconciler& leases, const std::vector<std::string>& names) {
     for (const std::string& name : names) {
       try {
@@ -51,7 +54,26 @@ class PoolLeaseReconcilerTest : public World {
         // retried on the next pass, as the controller's backoff would
       }
     }
+    reconcileNodes();
     reconcile(*poolReconciler_, "", "c1");
+  }
+
+  void reconcileNodes() {
+    for (const char* n : {"n1", "n2"}) {
+      try {
+        reconcile(*nodeOwners_, "", n);
+      } catch (const kube::ConflictError&) {
+      }
+    }
+  }
+
+  bool held(const std::string& name) {
+    for (const json& t : nodeObject(name)["spec"].value("taints", json::array())) {
+      if (t["key"] == "landlord.dev/handover") {
+        return true;
+      }
+    }
+    return false;
   }
 
   void passes(PoolLeaseReconciler& leases, const std::vector<std::string>& names, int count) {
@@ -85,13 +107,14 @@ class PoolLeaseReconcilerTest : public World {
       EXPECT_EQ(taints[0]["value"], tenantName) << n;
       EXPECT_EQ(taints[0]["effect"], "NoSchedule") << n;
       EXPECT_FALSE(object["spec"].value("unschedulable", false)) << n;
-      EXPECT_FALSE(object["metadata"]["labels"].contains("landlord.dev/cordoned-by")) << n;
+      EXPECT_FALSE(held(n)) << n;
     }
   }
 
   std::set<std::string> protected_;
   std::optional<GpuPoolReconciler> poolReconciler_;
   PoolLeaseReconciler leases_{deps()};
+  std::optional<NodeOwnershipReconciler> nodeOwners_{std::in_place, deps()};
 };
 
 TEST_F(PoolLeaseReconcilerTest, FreshLeaseClaimsProvisionsAndEarns) {
@@ -218,8 +241,7 @@ TEST_F(HandoverTest, HandoverDurationIsObservedOnceWhenTheActiveWriteIsRetried) 
     }
     for (const char* n : {"n1", "n2"}) {
       const json object = fake_.get(kube::resources::nodes(), "", n);
-      if (object["metadata"]["labels"].value("landlord.dev/tenant", "") != "lessee" ||
-          object["spec"].value("unschedulable", false)) {
+      if (object["metadata"]["labels"].value("landlord.dev/tenant", "") != "lessee" || held(n)) {
         return;
       }
     }
@@ -257,19 +279,39 @@ TEST_F(HandoverTest, ADeletedLeasesRevenueSeriesGoesAndItsSuccessorsStays) {
       << scrape();
 }
 
-TEST_F(HandoverTest, NodesAreCordonedBeforePodsAreEvicted) {
-  pass(leases_, {"own", "next"});
+TEST_F(HandoverTest, NodesAreHeldBeforePodsAreEvicted) {
+  reconcile(leases_, "", "own");
   EXPECT_EQ(phase("own"), "Releasing");
-  EXPECT_EQ(get(api::gpuPools(), "", "c1")["status"]["phase"], "HandingOver");
-  EXPECT_TRUE(nodeObject("n1")["spec"].value("unschedulable", false));
-  EXPECT_EQ(ownerPods(), 2u);
-  EXPECT_EQ(phase("next"), "Pending");
+  EXPECT_EQ(ownerPods(), 2u);  // the lease writes no node and evicts nothing itself
+  reconcileNodes();
+  EXPECT_TRUE(held("n1"));
+  EXPECT_TRUE(held("n2"));
+  EXPECT_EQ(ownerPods(), 0u);
+  // Each node's hold went out before its pods were evicted (the last POST for a
+  // pod: the first was its creation).
+  const std::vector<std::string>& requests = fake_.requests();
+  const auto at = [&](const std::string& request) {
+    return std::find(requests.rbegin(), requests.rend(), request).base() - requests.begin();
+  };
+  EXPECT_LT(at("patch nodes n1"), at("create pods owner-ns/train-0"));
+  EXPECT_LT(at("patch nodes n2"), at("create pods owner-ns/train-1"));
+  // An administrator's cordon is theirs: landlord never writes spec.unschedulable.
+  EXPECT_FALSE(nodeObject("n1")["spec"].contains("unschedulable"));
+}
+
+TEST_F(HandoverTest, TwoWritesPerNode) {
+  const std::size_t before = countRequests("patch nodes");
+  passes(leases_, {"own", "next"}, 12);
+  ASSERT_EQ(phase("next"), "Active");
+  // The hold, then one write giving the node to the lessee and lifting the hold.
+  EXPECT_EQ(countRequests("patch nodes") - before, 4u);
 }
 
 TEST_F(HandoverTest, RestartAtAnyPassFinishesTheHandover) {
   // A new reconciler per pass is a restarted operator: only the cluster remembers.
   for (int i = 0; i < 12; ++i) {
     PoolLeaseReconciler restarted(deps());
+    nodeOwners_.emplace(deps());
     pass(restarted, {"next", "own"});
   }
   EXPECT_EQ(phase("own"), "Released");
@@ -277,29 +319,18 @@ TEST_F(HandoverTest, RestartAtAnyPassFinishesTheHandover) {
   expectHeldBy("lessee");
 }
 
-TEST_F(HandoverTest, ConcurrentNodeWritesReachTheSameEnd) {
-  Dependencies parallel = deps();
-  parallel.nodeWriteParallelism = 4;
-  PoolLeaseReconciler leases(std::move(parallel));
-  passes(leases, {"own", "next"}, 12);
-  EXPECT_EQ(phase("own"), "Released");
-  EXPECT_EQ(phase("next"), "Active");
-  EXPECT_EQ(ownerPods(), 0u);
-  expectHeldBy("lessee");
-}
-
 TEST_F(HandoverTest, NodeWriteFailureSurfacesAsAnErrorNotACrash) {
-  Dependencies parallel = deps();
-  parallel.nodeWriteParallelism = 4;
-  PoolLeaseReconciler leases(std::move(parallel));
+  reconcile(leases_, "", "own");
+  ASSERT_EQ(phase("own"), "Releasing");
   fake_.setRequestHook([](const std::string& verb, const kube::ResourceRef& resource,
                           std::string_view, std::string_view) {
     if (verb == "patch" && resource.resource == "nodes") {
       throw kube::TransportError(kube::RequestContext{"fake", "PATCH", "node"}, "refused");
     }
   });
-  EXPECT_THROW(reconcile(leases, "", "own"), kube::TransportError);
-  EXPECT_FALSE(nodeObject("n1")["spec"].value("unschedulable", false));
+  EXPECT_THROW(reconcile(*nodeOwners_, "", "n1"), kube::TransportError);
+  EXPECT_FALSE(held("n1"));
+  EXPECT_EQ(ownerPods(), 2u);  // nothing is evicted from a node that is not held
 }
 
 TEST_F(HandoverTest, CrashBetweenClaimTransferAndStatusWriteLosesNothing) {
@@ -321,6 +352,7 @@ TEST_F(HandoverTest, CrashBetweenClaimTransferAndStatusWriteLosesNothing) {
       } catch (const kube::ConflictError&) {
       }
     }
+    reconcileNodes();
   }
   EXPECT_TRUE(dropped);
   EXPECT_EQ(phase("own"), "Released");
@@ -375,7 +407,7 @@ TEST_F(PoolLeaseReconcilerTest, DeletingAnActiveLeaseReleasesItsNodesFirst) {
     const json object = nodeObject(n);
     EXPECT_FALSE(object["metadata"]["labels"].contains("landlord.dev/tenant")) << n;
     EXPECT_TRUE(tenantTaints(object).empty()) << n;
-    EXPECT_FALSE(object["spec"].value("unschedulable", false)) << n;
+    EXPECT_FALSE(held(n)) << n;
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "fixture.h"
 #include "landlord/controllers/nodes/selector.h"
+#include "landlord/controllers/ownership/node_ownership_reconciler.h"
 
 namespace landlord::controllers::testing {
 namespace {
@@ -17,6 +18,7 @@ class GpuPoolReconcilerTest : public World {
     add(api::gpuPools(), pool("c2", "c2"));
   }
   GpuPoolReconciler reconciler_{deps()};
+  NodeOwnershipReconciler nodeOwners_{deps()};
 };
 
 TEST_F(GpuPoolReconcilerTest, MixedPoolStatusFromItsNodes) {
@@ -41,15 +43,6 @@ TEST_F(GpuPoolReconcilerTest, MixedPoolStatusFromItsNodes) {
   EXPECT_EQ(findCondition(status, "Ready")->status, "True");
 }
 
-TEST_F(GpuPoolReconcilerTest, LabelsMemberNodesWithPoolAndModel) {
-  reconcile(reconciler_, "", "c1");
-  const json labels = get(kube::resources::nodes(), "", "gb200-a")["metadata"]["labels"];
-  EXPECT_EQ(labels["landlord.dev/pool"], "c1");
-  EXPECT_EQ(labels["landlord.dev/gpu-model"], "GB200");
-  EXPECT_FALSE(get(kube::resources::nodes(), "", "gb200-z")["metadata"]["labels"].contains(
-      "landlord.dev/pool"));
-}
-
 TEST_F(GpuPoolReconcilerTest, HomogeneousPool) {
   reconcile(reconciler_, "", "c2");
   const json status = get(api::gpuPools(), "", "c2")["status"];
@@ -57,6 +50,12 @@ TEST_F(GpuPoolReconcilerTest, HomogeneousPool) {
   EXPECT_EQ(status["homogeneous"], true);
   EXPECT_EQ(status["mix"], "Homogeneous");
   EXPECT_EQ(status["stragglerEfficiency"], "1");
+}
+
+TEST_F(GpuPoolReconcilerTest, APoolCarriesTheFinalizerThatReleasesItsNodes) {
+  reconcile(reconciler_, "", "c1");
+  EXPECT_EQ(get(api::gpuPools(), "", "c1")["metadata"]["finalizers"],
+            json({"landlord.dev/release-nodes"}));
 }
 
 TEST_F(GpuPoolReconcilerTest, SecondPassWritesNothing) {
@@ -83,6 +82,7 @@ TEST_F(GpuPoolReconcilerTest, NodeSelectedByTwoPoolsIsCountedInNeither) {
   const json other = get(api::gpuPools(), "", "overlap")["status"];
   EXPECT_EQ(other["gpus"], 0);  // gb200-a is also c1's and gb200-z also c2's
   EXPECT_EQ(findCondition(other, "NodesConflict")->status, "True");
+  reconcile(nodeOwners_, "", "gb200-a");
   EXPECT_FALSE(get(kube::resources::nodes(), "", "gb200-a")["metadata"]["labels"].contains(
       "landlord.dev/pool"));
 }
@@ -96,6 +96,9 @@ TEST_F(GpuPoolReconcilerTest, UnknownProductIsReportedNotGuessed) {
   EXPECT_EQ(status["unknownProducts"][0]["product"], "NVIDIA-X999");
   EXPECT_EQ(status["unknownProducts"][0]["gpus"], 8);
   EXPECT_EQ(findCondition(status, "UnknownGPUProducts")->status, "True");
+  reconcile(nodeOwners_, "", "mystery");
+  EXPECT_EQ(get(kube::resources::nodes(), "", "mystery")["metadata"]["labels"]["landlord.dev/pool"],
+            "c1");
   EXPECT_FALSE(get(kube::resources::nodes(), "", "mystery")["metadata"]["labels"].contains(
       "landlord.dev/gpu-model"));
 }
@@ -116,43 +119,14 @@ TEST_F(GpuPoolReconcilerTest, PricingOverrideAndUnknownPricingModel) {
 
 TEST_F(GpuPoolReconcilerTest, NodeLeavingThePoolLosesItsLabels) {
   reconcile(reconciler_, "", "c1");
+  reconcile(nodeOwners_, "", "h100-b");
   fake_.patch(kube::resources::nodes(), "", "h100-b", kube::PatchType::Merge,
               {{"metadata", {{"labels", {{"topology.kubernetes.io/zone", "elsewhere"}}}}}});
   reconcile(reconciler_, "", "c1");
+  reconcile(nodeOwners_, "", "h100-b");
   EXPECT_FALSE(get(kube::resources::nodes(), "", "h100-b")["metadata"]["labels"].contains(
       "landlord.dev/pool"));
   EXPECT_EQ(get(api::gpuPools(), "", "c1")["status"]["gpus"], 12);
-}
-
-TEST_F(GpuPoolReconcilerTest, DeletedPoolsNodesLoseExactlyItsTwoLabels) {
-  reconcile(reconciler_, "", "c1");
-  reconcile(reconciler_, "", "c2");
-  fake_.patch(
-      kube::resources::nodes(), "", "h100-a", kube::PatchType::Merge,
-      {{"metadata", {{"labels", {{"landlord.dev/tenant", "acme"}, {"team", "ml"}}}}},
-       {"spec",
-        {{"taints",
-          json::array(
-              {{{"key", "landlord.dev/tenant"}, {"value", "acme"}, {"effect", "NoSchedule"}}})}}}});
-  fake_.remove(api::gpuPools(), "", "c1");
-  const std::size_t patchesBefore = countRequests("patch");
-
-  EXPECT_EQ(reconcile(reconciler_, "", "c1").kind(), kube::Result::Kind::success);
-  EXPECT_EQ(countRequests("patch") - patchesBefore, 3u);
-  for (const std::string name : {"h100-a", "h100-b", "gb200-a"}) {
-    const json labels = get(kube::resources::nodes(), "", name)["metadata"]["labels"];
-    EXPECT_FALSE(labels.contains("landlord.dev/pool")) << name;
-    EXPECT_FALSE(labels.contains("landlord.dev/gpu-model")) << name;
-    EXPECT_EQ(labels["topology.kubernetes.io/zone"], "c1") << name;
-  }
-  const json tenanted = get(kube::resources::nodes(), "", "h100-a");
-  EXPECT_EQ(tenanted["metadata"]["labels"]["landlord.dev/tenant"], "acme");
-  EXPECT_EQ(tenanted["metadata"]["labels"]["team"], "ml");
-  ASSERT_EQ(tenanted["spec"]["taints"].size(), 1u);
-  EXPECT_EQ(tenanted["spec"]["taints"][0]["key"], "landlord.dev/tenant");
-  const json otherPool = get(kube::resources::nodes(), "", "gb200-z")["metadata"]["labels"];
-  EXPECT_EQ(otherPool["landlord.dev/pool"], "c2");
-  EXPECT_EQ(otherPool["landlord.dev/gpu-model"], "GB200");
 }
 
 TEST_F(GpuPoolReconcilerTest, SeriesGoWithTheModelThatLeftAndWithTheDeletedPool) {
@@ -176,18 +150,6 @@ TEST_F(GpuPoolReconcilerTest, SeriesGoWithTheModelThatLeftAndWithTheDeletedPool)
       << scrape();
 }
 
-TEST_F(GpuPoolReconcilerTest, SecondPassOverADeletedPoolPatchesNothing) {
-  reconcile(reconciler_, "", "c1");
-  fake_.remove(api::gpuPools(), "", "c1");
-  const std::size_t labelled = countRequests("patch");
-  reconcile(reconciler_, "", "c1");
-  const std::size_t unlabelled = countRequests("patch");
-  ASSERT_EQ(unlabelled - labelled, 3u);  // the first pass took the labels back
-  EXPECT_EQ(reconcile(reconciler_, "", "c1").kind(), kube::Result::Kind::success);
-  EXPECT_EQ(countRequests("patch"), unlabelled);
-  EXPECT_TRUE(poolIndex_.orphanLabelledPools().empty());
-}
-
 TEST_F(GpuPoolReconcilerTest, PoolDeletedWhileNoOperatorRanIsUnlabelledFromTheNodes) {
   // The operator never saw the pool: only the labels its controller once wrote remain.
   json leftBehind = node("left-behind", "c9", "NVIDIA-H100-80GB-HBM3", 8);
@@ -197,7 +159,7 @@ TEST_F(GpuPoolReconcilerTest, PoolDeletedWhileNoOperatorRanIsUnlabelledFromTheNo
   sync();
   EXPECT_EQ(poolIndex_.orphanLabelledPools(), (std::vector<std::string>{"gone"}));
 
-  EXPECT_EQ(reconcile(reconciler_, "", "gone").kind(), kube::Result::Kind::success);
+  EXPECT_EQ(reconcile(nodeOwners_, "", "left-behind").kind(), kube::Result::Kind::success);
   const json labels = get(kube::resources::nodes(), "", "left-behind")["metadata"]["labels"];
   EXPECT_FALSE(labels.contains("landlord.dev/pool"));
   EXPECT_FALSE(labels.contains("landlord.dev/gpu-model"));

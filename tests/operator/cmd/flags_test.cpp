@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace landlord::kube {
 namespace {
 
@@ -100,6 +103,32 @@ TEST(FlagsTest, ErrorsNameTheFlag) {
             std::string::npos);
 }
 
+TEST(FlagsTest, OwnershipExemptionsAreListsOfNamespacesAndDaemonSets) {
+  const OperatorFlags defaults = parseFlags({});
+  EXPECT_EQ(defaults.ownershipExemptNamespaces,
+            (std::set<std::string>{"kube-system", "kube-node-lease"}));
+  EXPECT_TRUE(defaults.ownershipExemptDaemonSets.empty());
+  EXPECT_EQ(defaults.nodeOwnershipWorkers, 8);
+  const OperatorFlags flags =
+      parseFlags({"--ownership-exempt-namespaces=kube-system, landlord-system,,",
+                  "--ownership-exempt-daemonsets=gpu-operator/nvidia-device-plugin",
+                  "--node-ownership-workers=16"});
+  EXPECT_EQ(flags.ownershipExemptNamespaces,
+            (std::set<std::string>{"kube-system", "landlord-system"}));
+  EXPECT_EQ(flags.ownershipExemptDaemonSets,
+            (std::set<std::string>{"gpu-operator/nvidia-device-plugin"}));
+  EXPECT_EQ(flags.nodeOwnershipWorkers, 16);
+  EXPECT_EQ(errorOf({"--ownership-exempt-namespaces=Kube_System"}),
+            "invalid value \"Kube_System\" for flag --ownership-exempt-namespaces: \"Kube_System\" "
+            "is not a namespace name");
+  EXPECT_NE(errorOf({"--ownership-exempt-daemonsets=nvidia-device-plugin"})
+                .find("\"nvidia-device-plugin\" is not namespace/name of a DaemonSet"),
+            std::string::npos);
+  EXPECT_NE(errorOf({"--ownership-exempt-daemonsets=a/b/c"}).find("--ownership-exempt-daemonsets"),
+            std::string::npos);
+  EXPECT_NE(errorOf({"--node-ownership-workers=0"}).find("must be at least 1"), std::string::npos);
+}
+
 TEST(FlagsTest, GoDurations) {
   EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=0"}).gracefulShutdownTimeout, 0ms);
   EXPECT_EQ(parseFlags({"--graceful-shutdown-timeout=1h2m3s"}).gracefulShutdownTimeout, 3723s);
@@ -113,13 +142,28 @@ TEST(FlagsTest, GoDurations) {
 
 TEST(FlagsTest, UsageListsEveryFlagWithDefaults) {
   const std::string usage = flagUsage("landlord-operator");
-  for (const char* name :
-       {"--kubeconfig", "--context", "--leader-elect ", "--leader-election-id",
-        "--leader-election-namespace", "--leader-elect-lease-duration",
-        "--leader-elect-renew-deadline", "--leader-elect-retry-period", "--metrics-bind-address",
-        "--health-probe-bind-address", "--kube-api-qps", "--kube-api-burst",
-        "--max-concurrent-reconciles", "--graceful-shutdown-timeout", "--log-format", "--log-level",
-        "--v ", "--help", "--catalog"}) {
+  for (const char* name : {"--kubeconfig",
+                           "--context",
+                           "--leader-elect ",
+                           "--leader-election-id",
+                           "--leader-election-namespace",
+                           "--leader-elect-lease-duration",
+                           "--leader-elect-renew-deadline",
+                           "--leader-elect-retry-period",
+                           "--metrics-bind-address",
+                           "--health-probe-bind-address",
+                           "--kube-api-qps",
+                           "--kube-api-burst",
+                           "--max-concurrent-reconciles",
+                           "--graceful-shutdown-timeout",
+                           "--log-format",
+                           "--log-level",
+                           "--v ",
+                           "--help",
+                           "--catalog",
+                           "--node-ownership-workers",
+                           "--ownership-exempt-namespaces",
+                           "--ownership-exempt-daemonsets"}) {
     EXPECT_NE(usage.find(name), std::string::npos) << name;
   }
   for (const char* name : {"--webhook-bind-address", "--webhook-cert-path", "--webhook-cert-name",

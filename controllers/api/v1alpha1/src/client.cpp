@@ -81,15 +81,35 @@ Placement writeStatus(kube::Client& client, const Placement& read, const Placeme
   return updateStatus(client, read, status);
 }
 
-PoolLease writeFinalizers(kube::Client& client, const PoolLease& read,
-                          const std::vector<std::string>& finalizers) {
+namespace {
+
+template <class Object>
+Object patchFinalizers(kube::Client& client, const Object& read,
+                       const std::vector<std::string>& finalizers) {
   json metadata = {{"finalizers", finalizers}};
   if (!read.metadata.resourceVersion.empty()) {
     metadata["resourceVersion"] = read.metadata.resourceVersion;
   }
-  return decode<PoolLease>(client.patch(poolLeases(), read.metadata.namespace_, read.metadata.name,
-                                        kube::PatchType::Merge,
-                                        {{"metadata", std::move(metadata)}}));
+  return decode<Object>(client.patch(resourceOf<Object>(), read.metadata.namespace_,
+                                     read.metadata.name, kube::PatchType::Merge,
+                                     {{"metadata", std::move(metadata)}}));
+}
+
+}  // namespace
+
+PoolLease writeFinalizers(kube::Client& client, const PoolLease& read,
+                          const std::vector<std::string>& finalizers) {
+  return patchFinalizers(client, read, finalizers);
+}
+
+GpuPool writeFinalizers(kube::Client& client, const GpuPool& read,
+                        const std::vector<std::string>& finalizers) {
+  return patchFinalizers(client, read, finalizers);
+}
+
+Tenant writeFinalizers(kube::Client& client, const Tenant& read,
+                       const std::vector<std::string>& finalizers) {
+  return patchFinalizers(client, read, finalizers);
 }
 
 }  // namespace landlord::api::inline v1alpha1

@@ -102,6 +102,16 @@ void decodeStatus(const Field& status, GpuPoolStatus& into) {
     conflicting["pools"].read(nodes.pools);
     conflicting["exampleNodes"].read(nodes.exampleNodes);
   }
+  if (const Field ownership = status["ownership"].object(); ownership.present()) {
+    OwnershipStatus& owned = into.ownership.emplace();
+    ownership["owner"].read(owned.owner);
+    ownership["mode"].read(owned.mode);
+    ownership["converged"].read(owned.converged);
+    ownership["pending"].read(owned.pending);
+    ownership["blocked"].read(owned.blocked);
+    ownership["podsLeaving"].read(owned.podsLeaving);
+    ownership["reasons"].read(owned.reasons);
+  }
   detail::decodeConditions(status["conditions"], into.conditions);
 }
 
@@ -163,6 +173,17 @@ json encodeStatus(const GpuPoolStatus& status) {
     out["conflictingNodes"] = {{"count", status.conflictingNodes->count},
                                {"pools", status.conflictingNodes->pools},
                                {"exampleNodes", status.conflictingNodes->exampleNodes}};
+  }
+  if (status.ownership) {
+    const OwnershipStatus& owned = *status.ownership;
+    json ownership = {{"converged", owned.converged},
+                      {"pending", owned.pending},
+                      {"blocked", owned.blocked},
+                      {"podsLeaving", owned.podsLeaving},
+                      {"reasons", owned.reasons}};
+    putString(ownership, "owner", owned.owner);
+    putString(ownership, "mode", owned.mode);
+    out["ownership"] = std::move(ownership);
   }
   if (!status.conditions.empty()) {
     out["conditions"] = detail::encodeConditions(status.conditions);

@@ -8,6 +8,8 @@
 #include "landlord/api/v1alpha1/tenant.h"
 #include "landlord/controllers/metrics.h"
 #include "landlord/controllers/nodes/pool_index.h"
+#include "landlord/controllers/ownership/eviction_blocks.h"
+#include "landlord/controllers/ownership/exemptions.h"
 #include "landlord/controllers/projections/node.h"
 #include "landlord/controllers/projections/pod.h"
 #include "landlord/controllers/wall_clock.h"
@@ -32,10 +34,11 @@ struct Dependencies {
   const kube::Lister<api::Tenant>& tenants;
   const PoolIndex& poolIndex;  // pool membership and summaries, from the caches above
   const placement::Catalog& catalog;
+  const OwnershipExemptions& exemptions;  // pods node ownership never evicts
+  EvictionBlocks& evictionBlocks;         // evictions a PodDisruptionBudget refused, per node
   kube::EventRecorder* events = nullptr;  // none when null
   DomainMetrics* metrics = nullptr;       // none when null
   WallClock now = systemWallClock();
-  int nodeWriteParallelism = 1;  // concurrent node patches within one handover step
 };
 
 // An object whose fields did not all decode (api::*::invalid; the API server's

@@ -15,10 +15,11 @@ inline constexpr std::string_view kGpuModelLabel = "landlord.dev/gpu-model";
 inline constexpr std::string_view kTenantLabel = "landlord.dev/tenant";
 inline constexpr std::string_view kTenantTaintKey = "landlord.dev/tenant";
 inline constexpr std::string_view kTenantTaintEffect = "NoSchedule";
-// Set together with spec.unschedulable when a handover cordons a node (value: the
-// pool), so the handover uncordons only what it cordoned and leaves an
-// administrator's cordon alone.
-inline constexpr std::string_view kCordonedByLabel = "landlord.dev/cordoned-by";
+// The hold: a NoSchedule taint landlord.dev/handover=<pool> that keeps every pod
+// off a node while it changes hands (see ownership.h). landlord never cordons, so
+// an administrator's cordon is never undone.
+inline constexpr std::string_view kHoldTaintKey = "landlord.dev/handover";
+inline constexpr std::string_view kHoldTaintEffect = "NoSchedule";
 // Pods opt in to a Placement with this label.
 inline constexpr std::string_view kPlacementLabel = "landlord.dev/placement";
 

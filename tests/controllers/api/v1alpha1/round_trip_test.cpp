@@ -86,6 +86,15 @@ TEST(RoundTripTest, GpuPoolHandingOver) {
           json::array({{{"product", ""}, {"nodes", 1}, {"gpus", 0}, {"exampleNodes", {"cpu-1"}}}})},
          {"conflictingNodes",
           {{"count", 0}, {"pools", json::array()}, {"exampleNodes", json::array()}}},
+         {"ownership",
+          {{"owner", "owner"},
+           {"mode", "Hold"},
+           {"converged", 2},
+           {"pending", 0},
+           {"blocked", 1},
+           {"podsLeaving", 1},
+           {"reasons",
+            {"node n3: PodDisruptionBudget web-pdb refuses to evict pod owner-ns/w-1"}}}},
          {"conditions", json::array({condition("NodesConflict", "False", "NoConflicts"),
                                      condition("Ready", "True", "Observed")})}}}});
 }

@@ -47,13 +47,17 @@ struct AdmissionCaches {
 kube::AdmissionResponse mutatePod(const AdmissionCaches& caches,
                                   const kube::AdmissionRequest& request);
 
-// /validate-v1-pod, Pods on CREATE. Denies a pod that could reach a pool leased to
-// a tenant other than its namespace's: a toleration of another tenant's taint
-// (including operator Exists on landlord.dev/tenant and the tolerate-everything
-// empty key; pods of no tenant controlled by a DaemonSet are exempt, as node
-// agents must run on every node), spec.nodeName on such a pool's node, or a
-// nodeSelector / required node affinity on landlord.dev/pool that selects only
-// such pools.
+// /validate-v1-pod, Pods on CREATE and UPDATE. Denies a pod that could reach a pool
+// leased to a tenant other than its namespace's: a toleration of another tenant's
+// taint (including operator Exists on landlord.dev/tenant and the
+// tolerate-everything empty key; pods of no tenant controlled by a DaemonSet are
+// exempt, as node agents must run on every node) or of the handover hold taint
+// landlord.dev/handover, spec.nodeName on such a pool's node, or a nodeSelector /
+// required node affinity on landlord.dev/pool that selects only such pools. An
+// UPDATE is judged by the same rules, with the same messages, on the scheduling
+// fields it changes only (the tolerations it adds; nodeSelector and affinity,
+// which Kubernetes lets a gated pod change): an UPDATE that changes none of them
+// is allowed even for a pod the CREATE rules would refuse today.
 kube::AdmissionResponse validatePod(const AdmissionCaches& caches,
                                     const kube::AdmissionRequest& request);
 

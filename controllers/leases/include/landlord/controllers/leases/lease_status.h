@@ -3,17 +3,26 @@
 // Pieces of a PoolLease's status: per-step handover progress and revenue.
 
 #include <string>
+#include <vector>
 
 #include "landlord/api/v1alpha1/gpupool.h"
 #include "landlord/api/v1alpha1/poollease.h"
-#include "landlord/placement/handover.h"
 
 namespace landlord::controllers {
 
-// Records in status.progress the steps of `plan` that belong to `lease`: a step's
-// total is the most nodes (or pods) it ever had left, completed is total minus what
-// is left now; a recorded step no longer planned is complete.
-void recordProgress(api::PoolLeaseStatus& status, const placement::HandoverPlan& plan,
+// A step of a handover as a lease counts it: Hold, Evict (releasing), Transfer
+// (provisioning); total nodes (or pods) and how many are left.
+struct StepCount {
+  std::string name;
+  std::int64_t total = 0;
+  std::int64_t left = 0;
+  std::string summary;
+};
+
+// Records the steps in status.progress: a step's total is the most it ever had,
+// completed is total minus what is left now; a step with nothing left is complete.
+// The current step is the first with something left.
+void recordProgress(api::PoolLeaseStatus& status, const std::vector<StepCount>& steps,
                     const std::string& lease, const std::string& now);
 
 // nodes, gpus, ratePerGPUHour, hourlyRate and annualisedRevenue from the pool's

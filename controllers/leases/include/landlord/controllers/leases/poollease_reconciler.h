@@ -6,18 +6,18 @@
 #include <string>
 
 #include "landlord/controllers/dependencies.h"
-#include "landlord/controllers/leases/handover_executor.h"
 #include "landlord/controllers/leases/pool_claim.h"
 #include "landlord/operator/controller/reconciler.h"
 
 namespace landlord::controllers {
 
 // Drives one PoolLease: claims its pool (optimistic-concurrency write on the
-// GPUPool's status: never two live leases per pool), provisions the nodes (label,
-// taint, uncordon), and, when another lease supersedes it, releases them (cordon,
-// evict the tenant's pods, unlabel, untaint) and hands the claim on. Every pass
-// re-observes the nodes and re-plans with placement::planHandover, so a restart at
-// any moment resumes where the cluster is.
+// GPUPool's status: never two live leases per pool), waits while the node
+// ownership controller gives the nodes to its tenant (Provisioning), and, when
+// another lease supersedes it or it is deleted, goes Releasing: the nodes are held
+// and the tenant's pods drained; then it hands the claim on (or drops it). The
+// lease writes no node: its phase and the claim are what the node ownership
+// controller converges on, so a restart at any moment resumes where the cluster is.
 class PoolLeaseReconciler final : public kube::Reconciler {
  public:
   explicit PoolLeaseReconciler(Dependencies deps) : deps_(std::move(deps)) {}
@@ -33,13 +33,15 @@ class PoolLeaseReconciler final : public kube::Reconciler {
   kube::Result claim(Pass& pass);
   kube::Result releaseTo(Pass& pass, const api::PoolLease& successor);
   kube::Result provision(Pass& pass);
-  kube::Result runStep(Pass& pass, const placement::HandoverStep& step);
+  // Releasing: nullopt once every member is held and none of the tenant's pods is
+  // left; otherwise the result to return (Failed at the drain deadline under Fail).
+  std::optional<kube::Result> drain(Pass& pass, const std::string& reason,
+                                    const std::string& message);
 
   std::optional<api::PoolLease> successorOf(const std::string& lease);
   // The lease holding `claim`, unless the claim is stale (its lease gone or Released).
   std::optional<api::PoolLease> liveHolder(const Claim& claim);
-  HandoverParty partyOf(const std::string& lease, const std::string& tenant);
-  std::vector<NodePtr> membersOf(const std::string& pool);
+  bool tenantExists(const std::string& tenant);
   void setPhase(Pass& pass, std::string_view phase, const std::string& reason,
                 const std::string& message);
   void writeStatus(Pass& pass);

@@ -53,6 +53,9 @@ class PoolIndex {
   std::optional<PoolSummary> summary(const std::string& pool) const;
   // The pool's members, sorted by name (as PoolMembership::members).
   std::vector<NodePtr> members(const std::string& pool) const;
+  // The one pool the node belongs to now: none when no pool selects it, when
+  // several do, or when its pool is being deleted.
+  std::optional<std::string> poolOf(const std::string& node) const;
   // For a pool the index does not hold: no members, and as staleLabelled every node
   // still labelled with it.
   PoolLabelWork labelWork(const std::string& pool) const;

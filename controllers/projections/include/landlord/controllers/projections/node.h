@@ -28,6 +28,9 @@ struct NodeInfo {
   bool ready = false;
   std::vector<NodeTaint> taints;           // all of them, so a taint patch keeps the others
   std::optional<std::string> tenantTaint;  // value of landlord.dev/tenant:NoSchedule
+  // Equal projections wake no handler (the informer skips them): a kubelet's status
+  // heartbeat changes nothing here.
+  bool operator==(const NodeInfo&) const = default;
 };
 
 // The informer's projection of a Node.

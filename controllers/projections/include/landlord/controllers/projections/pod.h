@@ -15,8 +15,9 @@ struct PodInfo {
   std::string nodeName;
   std::string phase;
   bool terminating = false;
-  bool daemonSet = false;
+  std::string daemonSet;  // the DaemonSet controlling the pod; empty when none
   std::map<std::string, std::string> labels;
+  bool operator==(const PodInfo&) const = default;  // equal projections wake no handler
 };
 
 // The informer's projection of a Pod.
@@ -25,5 +26,8 @@ PodInfo projectPod(const nlohmann::json& pod);
 // Pod index by spec.nodeName.
 inline constexpr const char* kPodNodeIndex = "nodeName";
 kube::IndexFunc podNodeIndexer();
+// Pod index by metadata.namespace (kube::namespaceIndexer), to find a namespace's
+// pods when a Tenant claims or gives up the namespace.
+inline constexpr const char* kPodNamespaceIndex = kube::kNamespaceIndex;
 
 }  // namespace landlord::controllers

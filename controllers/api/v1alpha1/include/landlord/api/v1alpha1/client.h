@@ -50,5 +50,9 @@ Placement writeStatus(kube::Client& client, const Placement& read, const Placeme
 // last finalizer of an object being deleted goes, the server deletes it.
 PoolLease writeFinalizers(kube::Client& client, const PoolLease& read,
                           const std::vector<std::string>& finalizers);
+GpuPool writeFinalizers(kube::Client& client, const GpuPool& read,
+                        const std::vector<std::string>& finalizers);
+Tenant writeFinalizers(kube::Client& client, const Tenant& read,
+                       const std::vector<std::string>& finalizers);
 
 }  // namespace landlord::api::inline v1alpha1

@@ -83,6 +83,19 @@ struct ConflictingNodes {
   bool operator==(const ConflictingNodes&) const = default;
 };
 
+// status.ownership: how many of the pool's nodes carry exactly what their owner
+// (the lease holding the pool, or nobody) should, and why the others do not yet.
+struct OwnershipStatus {
+  std::string owner;  // the tenant its nodes go to or stay with; empty: nobody
+  std::string mode;   // Free, Own, Hold (held for a handover or a release)
+  std::int64_t converged = 0;
+  std::int64_t pending = 0;  // a write due, or pods still leaving
+  std::int64_t blocked = 0;  // evictions refused by a PodDisruptionBudget
+  std::int64_t podsLeaving = 0;
+  std::vector<std::string> reasons;  // a few, e.g. "node n7: PodDisruptionBudget web-pdb ..."
+  bool operator==(const OwnershipStatus&) const = default;
+};
+
 // Optional members are absent until a controller writes them.
 struct GpuPoolStatus {
   std::optional<std::int64_t> observedGeneration;
@@ -102,7 +115,8 @@ struct GpuPoolStatus {
   std::optional<HandoverRecord> handover;
   std::optional<std::vector<UnknownProduct>> unknownProducts;
   std::optional<ConflictingNodes> conflictingNodes;
-  std::vector<Condition> conditions;  // Ready, NodesConflict, UnknownGPUProducts
+  std::optional<OwnershipStatus> ownership;
+  std::vector<Condition> conditions;  // Ready, NodesConflict, UnknownGPUProducts, NodesConverged
   bool operator==(const GpuPoolStatus&) const = default;
 };
 
