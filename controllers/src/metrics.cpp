@@ -25,7 +25,24 @@ DomainMetrics::DomainMetrics(prometheus::Registry& registry)
       placements_(prometheus::BuildGauge()
                       .Name("landlord_placements")
                       .Help("Placements by phase.")
-                      .Register(registry)) {}
+                      .Register(registry)),
+      informerEvents_(prometheus::BuildCounter()
+                          .Name("landlord_informer_events_total")
+                          .Help("Watch events and re-listed objects an informer received, by what "
+                                "they were: add, update, delete, or unchanged (woke no handler).")
+                          .Register(registry)) {}
+
+std::function<void(kube::InformerEvent)> DomainMetrics::informerEventCounter(
+    const std::string& resource) {
+  using kube::InformerEvent;
+  std::map<InformerEvent, prometheus::Counter*> counters;
+  for (const InformerEvent event : {InformerEvent::Added, InformerEvent::Updated,
+                                    InformerEvent::Deleted, InformerEvent::Unchanged}) {
+    counters[event] =
+        &informerEvents_.Add({{"resource", resource}, {"event", std::string(toString(event))}});
+  }
+  return [counters = std::move(counters)](InformerEvent event) { counters.at(event)->Increment(); };
+}
 
 void DomainMetrics::setPoolGpus(const std::string& pool,
                                 const std::map<std::string, double>& gpusByModel) {

@@ -80,6 +80,9 @@ class ControllersImpl final : public Controllers {
         exemptions_(options.exemptions) {
     if (options.registry) {
       metrics_ = std::make_unique<DomainMetrics>(*options.registry);
+      for (kube::InformerBase* informer : informers()) {
+        informer->observeEvents(metrics_->informerEventCounter(informer->resource().displayName()));
+      }
     }
     events_ = kube::makeAsyncEventRecorder(kube::makeApiEventRecorder(
         client, {"landlord.dev/operator", options.identity}, *options.clock));
@@ -290,17 +293,59 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   // A tenant's namespaces decide whose every pod is; tenants change rarely.
   onAnyChange(c.tenants_, enqueueAll(c.nodes_, nodeOwners));
 
-  // Level-triggered: an event only says "look again"; these kinds are few, so a
-  // change enqueues every object whose reconcile reads it.
+  // Level-triggered: an event only says "look again", to the objects whose
+  // reconcile reads what changed. A PoolLease reconcile reads its pool, the
+  // leases on that pool (the claim's holder, its successor) and its tenant; a
+  // GPUPool's, the lease its status claims and its tenant; a Tenant's, its leases. Placements
+  // place on every pool's capacity at once (one ledger), so any change to a pool,
+  // lease, tenant or placement wakes them all; they are few.
+  auto leasesOf = [&c, &leases](auto&& related) {
+    for (const auto& item : c.leases_.list()) {
+      if (related(item->value)) {
+        leases.enqueue(kube::Request{"", item->meta.name});
+      }
+    }
+  };
+  auto onLeaseChange = [&pools, &tenants, leasesOf, &leases](const api::PoolLease& lease) {
+    const std::string& name = lease.metadata.name;
+    leasesOf([&](const api::PoolLease& other) {
+      return other.spec.pool == lease.spec.pool || other.spec.supersedes == name;
+    });
+    if (!lease.spec.supersedes.empty()) {
+      leases.enqueue(kube::Request{"", lease.spec.supersedes});
+    }
+    pools.enqueue(kube::Request{"", lease.spec.pool});
+    tenants.enqueue(kube::Request{"", lease.spec.tenant});
+  };
+  c.leases_.addHandlers(kube::EventHandlers<api::PoolLease>{
+      [onLeaseChange](const auto& lease) { onLeaseChange(lease.value); },
+      [onLeaseChange](const auto& old, const auto& lease) {
+        onLeaseChange(old.value);  // a changed pool or tenant: both sides look again
+        onLeaseChange(lease.value);
+      },
+      [onLeaseChange](const auto& lease) { onLeaseChange(lease.value); }});
+  auto leasesOfPool = [leasesOf](const kube::Cached<api::GpuPool>& pool) {
+    leasesOf([&](const api::PoolLease& lease) { return lease.spec.pool == pool.meta.name; });
+  };
+  c.pools_.addHandlers(kube::EventHandlers<api::GpuPool>{
+      leasesOfPool, [leasesOfPool](const auto&, const auto& pool) { leasesOfPool(pool); },
+      leasesOfPool});
+  // A tenant's leases, and the pools they claim (whose nodes' owner it names).
+  auto leasesOfTenant = [leasesOf, &c, &pools](const kube::Cached<api::Tenant>& tenant) {
+    leasesOf([&](const api::PoolLease& lease) { return lease.spec.tenant == tenant.meta.name; });
+    for (const auto& pool : c.pools_.list()) {
+      if (const auto claim = claimOf(pool->value); claim && claim->tenant == tenant.meta.name) {
+        pools.enqueue(kube::Request{"", pool->meta.name});
+      }
+    }
+  };
+  c.tenants_.addHandlers(kube::EventHandlers<api::Tenant>{
+      leasesOfTenant, [leasesOfTenant](const auto&, const auto& tenant) { leasesOfTenant(tenant); },
+      leasesOfTenant});
   onSelf(c.pools_, pools);
-  onAnyChange(c.pools_, enqueueAll(c.leases_, leases));
-  onAnyChange(c.pools_, enqueueAll(c.placements_, placements));
-  onAnyChange(c.leases_, enqueueAll(c.leases_, leases));
-  onAnyChange(c.leases_, enqueueAll(c.pools_, pools));
-  onAnyChange(c.leases_, enqueueAll(c.tenants_, tenants));
-  onAnyChange(c.leases_, enqueueAll(c.placements_, placements));
   onSelf(c.tenants_, tenants);
-  onAnyChange(c.tenants_, enqueueAll(c.leases_, leases));
+  onAnyChange(c.pools_, enqueueAll(c.placements_, placements));
+  onAnyChange(c.leases_, enqueueAll(c.placements_, placements));
   onAnyChange(c.tenants_, enqueueAll(c.placements_, placements));
   onAnyChange(c.placements_, enqueueAll(c.placements_, placements));
 

@@ -279,7 +279,7 @@ int run(const Options& options) {
   for (const auto& [stage, count] : perStep)
     std::printf(" %s %zu", stage.c_str(), count);
   std::printf(
-      "\npatch-loop: %zu node writes (%zu more refused as stale) in %.1f s: %.0f "
+      "\npatch-loop: %zu node patches (%zu more refused as stale) in %.1f s: %.0f "
       "patches/s\n",
       total, stale, seconds, seconds > 0 ? static_cast<double>(total) / seconds : 0.0);
   return 0;

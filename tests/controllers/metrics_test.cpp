@@ -27,6 +27,16 @@ TEST_F(DomainMetricsTest, AModelThePoolNoLongerHasLosesItsSeries) {
   EXPECT_FALSE(mentions(R"(model="A100")"));
 }
 
+TEST_F(DomainMetricsTest, InformerEventsAreCountedByResourceAndKind) {
+  const auto nodes = metrics_.informerEventCounter("nodes");
+  nodes(kube::InformerEvent::Updated);
+  nodes(kube::InformerEvent::Updated);
+  nodes(kube::InformerEvent::Unchanged);
+  EXPECT_TRUE(exposes(R"(landlord_informer_events_total{event="update",resource="nodes"} 2)"));
+  EXPECT_TRUE(exposes(R"(landlord_informer_events_total{event="unchanged",resource="nodes"} 1)"));
+  EXPECT_TRUE(exposes(R"(landlord_informer_events_total{event="add",resource="nodes"} 0)"));
+}
+
 TEST_F(DomainMetricsTest, ADeletedPoolLosesEverySeriesAndOnlyItsOwn) {
   metrics_.setPoolGpus("p1", {{"H100", 16}, {"A100", 8}});
   metrics_.setPoolLeasedGpus("p1", 24);

@@ -190,6 +190,21 @@ TEST(KubeInformer, AnEventThatChangesNothingProjectedWakesNoHandlerButKeepsItsVe
   EXPECT_EQ(informer.unchangedEvents(), 2u);  // the heartbeat and the re-listed copy
 }
 
+TEST(KubeInformer, TheEventObserverSeesEveryEventWithWhatItWas) {
+  FakeClient fake;
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode, nodeIndexers());
+  std::vector<std::string> seen;
+  informer.observeEvents([&seen](InformerEvent event) { seen.emplace_back(toString(event)); });
+  informer.beginReplace();
+  informer.replaceItem(node("n1", "H100", 8, "1"));
+  informer.endReplace("1");
+  informer.apply(WatchEventType::Modified, node("n1", "H100", 8, "2"));  // a heartbeat
+  informer.apply(WatchEventType::Modified, node("n1", "H200", 8, "3"));
+  informer.apply(WatchEventType::Deleted, node("n1", "H200", 8, "4"));
+  informer.apply(WatchEventType::Deleted, node("gone", "H200", 8, "5"));  // never cached
+  EXPECT_EQ(seen, (std::vector<std::string>{"add", "unchanged", "update", "delete"}));
+}
+
 TEST(KubeInformer, ProjectionsWithoutEqualityWakeHandlersOnEveryVersion) {
   FakeClient fake;
   Informer<OpaqueNodeView> informer(fake, resources::nodes(),

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "landlord/operator/cache/informer.h"
 #include "landlord/operator/metrics/metrics.h"
 
 namespace landlord::controllers {
@@ -35,6 +36,10 @@ class DomainMetrics {
   // landlord_placements{phase}
   void setPlacements(const std::string& phase, double count);
 
+  // Counts landlord_informer_events_total{resource,event} for one informer:
+  // beside workqueue_adds_total, the reconciles each event caused.
+  std::function<void(kube::InformerEvent)> informerEventCounter(const std::string& resource);
+
  private:
   struct LeaseSeries {
     std::string tenant;
@@ -47,6 +52,7 @@ class DomainMetrics {
   prometheus::Family<prometheus::Gauge>& leaseHourlyRevenue_;
   prometheus::Histogram& handoverDuration_;
   prometheus::Family<prometheus::Gauge>& placements_;
+  prometheus::Family<prometheus::Counter>& informerEvents_;
 
   std::mutex mutex_;  // reconcilers of several controllers report at once
   std::map<std::string, std::map<std::string, prometheus::Gauge*>> poolModels_;  // by pool, model

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -42,6 +43,11 @@ struct EventHandlers {
   std::function<void(const Cached<T>& deleted)> onDelete;
 };
 
+// What an informer made of one watch event or re-listed object: handlers woken
+// for an add, update or delete, or none because nothing they see changed.
+enum class InformerEvent { Added, Updated, Deleted, Unchanged };
+std::string_view toString(InformerEvent event);
+
 // Type-independent part; see Informer<T>.
 class InformerBase {
  public:
@@ -52,6 +58,9 @@ class InformerBase {
   // Waits for the first full list; false if stop came first or timeout ran out.
   virtual bool waitForSync(std::chrono::milliseconds timeout) const = 0;
   virtual const ResourceRef& resource() const = 0;
+  // Called on the informer's thread for every event, before the handlers; set
+  // before start(). For a count of events beside the work they cause.
+  virtual void observeEvents(std::function<void(InformerEvent)> observer) = 0;
 };
 
 template <class T>
@@ -109,6 +118,9 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
   }
 
   const ResourceRef& resource() const override { return resource_; }
+  void observeEvents(std::function<void(InformerEvent)> observer) override {
+    observer_ = std::move(observer);
+  }
 
   Ptr get(const std::string& key) const override { return store_.get(key); }
   std::vector<Ptr> list() const override { return store_.list(); }
@@ -131,6 +143,7 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     auto result = store_.replace(std::move(staged_));
     staged_ = {};
     for (const Ptr& added : result.added) {
+      observe(InformerEvent::Added);
       dispatch([&](const EventHandlers<T>& h) {
         if (h.onAdd)
           h.onAdd(*added);
@@ -139,14 +152,17 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     for (const auto& [old, updated] : result.updated) {
       if (sameForHandlers(*old, *updated)) {
         ++unchangedEvents_;
+        observe(InformerEvent::Unchanged);
         continue;
       }
+      observe(InformerEvent::Updated);
       dispatch([&](const EventHandlers<T>& h) {
         if (h.onUpdate)
           h.onUpdate(*old, *updated);
       });
     }
     for (const Ptr& deleted : result.deleted) {
+      observe(InformerEvent::Deleted);
       dispatch([&](const EventHandlers<T>& h) {
         if (h.onDelete)
           h.onDelete(*deleted);
@@ -162,6 +178,7 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     if (type == WatchEventType::Deleted) {
       Ptr old = store_.erase(objectMetaOf(object).key());
       if (old) {
+        observe(InformerEvent::Deleted);
         dispatch([&](const EventHandlers<T>& h) {
           if (h.onDelete)
             h.onDelete(*old);
@@ -176,8 +193,10 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
       // nothing a handler could react to changed (a kubelet heartbeat, a field the
       // projection drops), so waking controllers would only cost them work.
       ++unchangedEvents_;
+      observe(InformerEvent::Unchanged);
       return;
     }
+    observe(old ? InformerEvent::Updated : InformerEvent::Added);
     if (old) {
       dispatch([&](const EventHandlers<T>& h) {
         if (h.onUpdate)
@@ -208,6 +227,12 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     return clock;
   }
 
+  void observe(InformerEvent event) {
+    if (observer_) {
+      observer_(event);
+    }
+  }
+
   template <class F>
   void dispatch(F&& call) {
     std::lock_guard lock(handlersMutex_);
@@ -225,6 +250,7 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
   Store<T> store_;
   std::vector<Ptr> staged_;  // reflector thread only
   std::atomic<std::uint64_t> unchangedEvents_{0};
+  std::function<void(InformerEvent)> observer_;  // set before start, then read-only
   Reflector reflector_;
 
   std::mutex handlersMutex_;
