@@ -127,9 +127,11 @@ void printCalendar(std::span<const std::string> pools, std::span<const CalendarE
   const std::string indent(nameWidth + 2, ' ');
   const auto span = std::chrono::duration_cast<std::chrono::seconds>(range.to - range.from);
 
+  const auto column = std::chrono::duration_cast<std::chrono::milliseconds>(span) / width;
   out << "Pools from " << formatTimePoint(range.from) << " to " << formatTimePoint(range.to)
       << " (UTC), one column = "
-      << formatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(span / width))
+      << (column < std::chrono::seconds(1) ? std::to_string(column.count()) + "ms"
+                                           : formatDuration(column))
       << "\n\n";
   for (const std::string& pool : names) {
     std::string bar;

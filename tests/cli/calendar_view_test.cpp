@@ -92,6 +92,16 @@ TEST(CalendarViewTest, ShortRangesLabelTheAxisWithTimes) {
   EXPECT_NE(text.find("one column = 2s\n"), std::string::npos) << text;
 }
 
+TEST(CalendarViewTest, ColumnsShorterThanASecondAreGivenInMilliseconds) {
+  std::ostringstream out;
+  printCalendar(kPools, december(), {at("2026-11-30T23:59:45Z"), at("2026-12-01T00:00:15Z")}, out,
+                60);
+  EXPECT_NE(out.str().find("one column = 500ms\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("colossus-1  " + std::string(30, 'o') + std::string(30, 'l') + "\n"),
+            std::string::npos)
+      << out.str();
+}
+
 TEST(CalendarViewTest, ARangeWithoutLeasesSaysSo) {
   std::ostringstream out;
   printCalendar(kPools, {}, {at("2026-11-26T00:00:00Z"), at("2026-11-27T00:00:00Z")}, out, 60);
