@@ -11,6 +11,10 @@ bool before(TimePoint time, const std::optional<TimePoint>& until) {
   return !until || time < *until;
 }
 
+bool isEmpty(const LeaseWindow& window) {
+  return window.until && *window.until <= window.from;
+}
+
 std::optional<TimePoint> earlier(const std::optional<TimePoint>& a,
                                  const std::optional<TimePoint>& b) {
   if (!a) {
@@ -42,7 +46,9 @@ LeaseWindow effectiveWindow(const TermedLease& lease, std::span<const TermedLeas
 }  // namespace
 
 bool overlaps(const LeaseWindow& a, const LeaseWindow& b) {
-  return before(a.from, b.until) && before(b.from, a.until);
+  // An empty window (a lease superseded at its own start) holds nothing, so it
+  // overlaps nothing, even a window it lies inside.
+  return !isEmpty(a) && !isEmpty(b) && before(a.from, b.until) && before(b.from, a.until);
 }
 
 std::optional<LeaseWindow> overlapOf(const LeaseWindow& a, const LeaseWindow& b) {
