@@ -14,6 +14,7 @@
 #include "landlord/controllers/leases/pool_claim.h"
 #include "landlord/controllers/leases/poollease_reconciler.h"
 #include "landlord/controllers/ownership/node_ownership_reconciler.h"
+#include "landlord/controllers/ownership/ownership_triggers.h"
 #include "landlord/controllers/placements/placement_reconciler.h"
 #include "landlord/controllers/pools/gpupool_reconciler.h"
 #include "landlord/controllers/tenants/tenant_reconciler.h"
@@ -176,8 +177,10 @@ kube::Controller& addController(kube::Manager& manager, const Controllers& cache
                                 std::vector<std::unique_ptr<kube::Controller>>& owned,
                                 const std::string& name, std::unique_ptr<kube::Reconciler> r,
                                 const SetupOptions& options, const kube::Logger& log,
-                                int workers = 1) {
+                                int workers = 1,
+                                std::unique_ptr<kube::RateLimiter> rateLimiter = nullptr) {
   kube::ControllerOptions controllerOptions;
+  controllerOptions.rateLimiter = std::move(rateLimiter);
   controllerOptions.name = name;
   controllerOptions.clock = options.clock;
   controllerOptions.registry = options.registry;
@@ -253,7 +256,7 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
                             }
                           }
                         }),
-                    options, log, options.nodeOwnershipWorkers);
+                    options, log, options.nodeOwnershipWorkers, nodeOwnershipRateLimiter());
   auto enqueueNode = [&nodeOwners](const std::string& node) {
     if (!node.empty()) {
       nodeOwners.enqueue(kube::Request{"", node});
@@ -278,17 +281,32 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
         }
       },
       [enqueueNode](const kube::Cached<PodInfo>& pod) { enqueueNode(pod.value.nodeName); }});
+  // Pool and lease updates wake the nodes only when they can change an owner: a
+  // status write of progress counts changes none.
   auto poolNodesOf = [enqueuePoolNodes](const kube::Cached<api::GpuPool>& pool) {
     enqueuePoolNodes(pool.meta.name);
   };
-  c.pools_.addHandlers(kube::EventHandlers<api::GpuPool>{
-      poolNodesOf, [poolNodesOf](const auto&, const auto& pool) { poolNodesOf(pool); },
-      poolNodesOf});
+  c.pools_.addHandlers(
+      kube::EventHandlers<api::GpuPool>{poolNodesOf,
+                                        [poolNodesOf](const auto& old, const auto& pool) {
+                                          if (changesNodeOwners(old.value, pool.value)) {
+                                            poolNodesOf(pool);
+                                          }
+                                        },
+                                        poolNodesOf});
   auto leaseNodesOf = [enqueuePoolNodes](const kube::Cached<api::PoolLease>& lease) {
     enqueuePoolNodes(lease.value.spec.pool);
   };
   c.leases_.addHandlers(kube::EventHandlers<api::PoolLease>{
-      leaseNodesOf, [leaseNodesOf](const auto&, const auto& lease) { leaseNodesOf(lease); },
+      leaseNodesOf,
+      [leaseNodesOf, enqueuePoolNodes](const auto& old, const auto& lease) {
+        if (changesNodeOwners(old.value, lease.value)) {
+          leaseNodesOf(lease);
+          if (old.value.spec.pool != lease.value.spec.pool) {
+            enqueuePoolNodes(old.value.spec.pool);
+          }
+        }
+      },
       leaseNodesOf});
   // A tenant's namespaces decide whose every pod is; tenants change rarely.
   onAnyChange(c.tenants_, enqueueAll(c.nodes_, nodeOwners));

@@ -50,6 +50,11 @@ EvictionOutcome evict(kube::Client& client, const std::vector<placement::PodRef>
 
 }  // namespace
 
+std::unique_ptr<kube::RateLimiter> nodeOwnershipRateLimiter() {
+  using namespace std::chrono_literals;
+  return std::make_unique<kube::ItemExponentialFailureRateLimiter>(5ms, 30s);
+}
+
 Result NodeOwnershipReconciler::reconcile(kube::ReconcileContext& context,
                                           const kube::Request& request) {
   const auto node = deps_.nodes.get(request.name);

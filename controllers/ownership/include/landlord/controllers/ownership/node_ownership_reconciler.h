@@ -9,10 +9,12 @@
 // controller's worker count bounds node writes in flight.
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "landlord/controllers/dependencies.h"
 #include "landlord/operator/controller/reconciler.h"
+#include "landlord/operator/flowcontrol/rate_limiter.h"
 
 namespace landlord::controllers {
 
@@ -36,5 +38,12 @@ class NodeOwnershipReconciler final : public kube::Reconciler {
   Dependencies deps_;
   PoolProgress progress_;
 };
+
+// Per-node exponential backoff (5 ms doubling to 30 s) and no shared bucket. The
+// default controller limiter's bucket (10 retries a second for the whole queue)
+// is meant for a few objects: a fleet's nodes conflicting with the kubelets'
+// status writes at once queued behind it for minutes, and a node waiting there is
+// a node not yet tainted for its owner. The client's QPS limit bounds the load.
+std::unique_ptr<kube::RateLimiter> nodeOwnershipRateLimiter();
 
 }  // namespace landlord::controllers

@@ -1,0 +1,107 @@
+// Which pool and lease updates wake a pool's nodes: those that can change an owner,
+// not the status writes a handover makes by the thousand.
+#include "landlord/controllers/ownership/ownership_triggers.h"
+
+#include <gtest/gtest.h>
+
+namespace landlord::controllers {
+namespace {
+
+api::GpuPool claimedPool() {
+  api::GpuPool pool;
+  pool.metadata.name = "c1";
+  pool.metadata.generation = 1;
+  api::PoolClaim claim;
+  claim.name = "owner-c1";
+  claim.uid = "u1";
+  claim.tenant = "owner";
+  pool.status.lease = claim;
+  pool.status.gpus = 16;
+  return pool;
+}
+
+api::PoolLease activeLease() {
+  api::PoolLease lease;
+  lease.metadata.name = "owner-c1";
+  lease.metadata.uid = "u1";
+  lease.metadata.generation = 1;
+  lease.spec.pool = "c1";
+  lease.spec.tenant = "owner";
+  lease.status.phase = "Active";
+  return lease;
+}
+
+TEST(OwnershipTriggers, PoolStatusCountsWakeNoNode) {
+  api::GpuPool after = claimedPool();
+  after.status.gpus = 24;
+  after.status.nodes = 3;
+  after.metadata.resourceVersion = "7";
+  EXPECT_FALSE(changesNodeOwners(claimedPool(), after));
+}
+
+TEST(OwnershipTriggers, PoolSelectorDeletionAndClaimWakeTheNodes) {
+  api::GpuPool selector = claimedPool();
+  selector.metadata.generation = 2;
+  EXPECT_TRUE(changesNodeOwners(claimedPool(), selector));
+
+  api::GpuPool deleting = claimedPool();
+  deleting.metadata.deletionTimestamp = "2026-11-26T00:00:00Z";
+  EXPECT_TRUE(changesNodeOwners(claimedPool(), deleting));
+
+  api::GpuPool moved = claimedPool();
+  moved.status.lease->name = "lessee-c1";
+  moved.status.lease->uid = "u2";
+  moved.status.lease->tenant = "lessee";
+  EXPECT_TRUE(changesNodeOwners(claimedPool(), moved));
+
+  api::GpuPool recreated = claimedPool();
+  recreated.status.lease->uid = "u9";  // same name, another object
+  EXPECT_TRUE(changesNodeOwners(claimedPool(), recreated));
+
+  api::GpuPool dropped = claimedPool();
+  dropped.status.lease.reset();
+  EXPECT_TRUE(changesNodeOwners(claimedPool(), dropped));
+}
+
+TEST(OwnershipTriggers, LeaseProgressWakesNoNode) {
+  api::PoolLease after = activeLease();
+  api::StepProgress transfer;
+  transfer.name = "Transfer";
+  transfer.completed = 288;
+  transfer.total = 300;
+  after.status.progress = api::Progress{"Transfer", "288 of 300", {transfer}};
+  after.status.hourlyRate = "5667.20";
+  after.metadata.resourceVersion = "42";
+  EXPECT_FALSE(changesNodeOwners(activeLease(), after));
+
+  api::PoolLease draining = activeLease();
+  draining.status.phase = "Releasing";
+  draining.status.drain.emplace();
+  draining.status.drain->deadline = "t1";
+  draining.status.drain->podsRemaining = 5;
+  api::PoolLease drained = draining;
+  drained.status.drain->podsRemaining = 0;
+  EXPECT_FALSE(changesNodeOwners(draining, drained));
+}
+
+TEST(OwnershipTriggers, LeasePhaseSpecDeletionAndDeadlineWakeTheNodes) {
+  api::PoolLease releasing = activeLease();
+  releasing.status.phase = "Releasing";
+  EXPECT_TRUE(changesNodeOwners(activeLease(), releasing));
+
+  api::PoolLease edited = activeLease();
+  edited.metadata.generation = 2;  // spec.drain, say
+  EXPECT_TRUE(changesNodeOwners(activeLease(), edited));
+
+  api::PoolLease deleting = activeLease();
+  deleting.metadata.deletionTimestamp = "2026-11-26T00:00:00Z";
+  EXPECT_TRUE(changesNodeOwners(activeLease(), deleting));
+
+  api::PoolLease withDeadline = releasing;
+  withDeadline.status.drain.emplace();
+  withDeadline.status.drain->deadline = "t1";
+  EXPECT_TRUE(changesNodeOwners(releasing, withDeadline));
+}
+
+}  // namespace
+}  // namespace landlord::controllers
