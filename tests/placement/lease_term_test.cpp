@@ -44,9 +44,8 @@ TEST(DoubleBookingTest, SupersedingIsAHandoverNotADoubleBooking) {
 TEST(DoubleBookingTest, ASupersededLeaseEndsWhereItsSuccessorStarts) {
   // owner is open-ended, but lessee takes over on 1 December: a third lease may
   // follow lessee's term, not owner's.
-  const std::vector<TermedLease> others{
-      {"owner", "", {day(2026, 1, 1), std::nullopt}},
-      {"lessee", "owner", {day(2026, 12, 1), day(2027, 12, 1)}}};
+  const std::vector<TermedLease> others{{"owner", "", {day(2026, 1, 1), std::nullopt}},
+                                        {"lessee", "owner", {day(2026, 12, 1), day(2027, 12, 1)}}};
   EXPECT_FALSE(findDoubleBooking({"later", "", {day(2027, 12, 1), std::nullopt}}, others));
   const auto clash = findDoubleBooking({"early", "", {day(2027, 6, 1), std::nullopt}}, others);
   ASSERT_TRUE(clash);
@@ -79,10 +78,10 @@ TEST(TermMoneyTest, MonthlyOutlookCountsTheHoursEachLeaseHoldsInEachMonth) {
   ASSERT_EQ(months.size(), 4u);
   EXPECT_EQ(months[0].year, 2027);
   EXPECT_EQ(months[0].month, 1u);
-  EXPECT_EQ(months[0].revenue, Money::parse("4080"));         // 17 days × 24 × 10
-  EXPECT_EQ(months[1].revenue, Money::parse("7392"));         // 28 × 240 + 28 × 24
-  EXPECT_EQ(months[2].revenue, Money::parse("2904"));         // 9 × 240 + 31 × 24
-  EXPECT_EQ(months[3].revenue, Money::parse("720"));          // April: 30 × 24
+  EXPECT_EQ(months[0].revenue, Money::parse("4080"));  // 17 days × 24 × 10
+  EXPECT_EQ(months[1].revenue, Money::parse("7392"));  // 28 × 240 + 28 × 24
+  EXPECT_EQ(months[2].revenue, Money::parse("2904"));  // 9 × 240 + 31 × 24
+  EXPECT_EQ(months[3].revenue, Money::parse("720"));   // April: 30 × 24
   // Counted from `from`, not from the start of its month.
   const auto fromMid = monthlyOutlook(leases, day(2027, 1, 20), 1);
   EXPECT_EQ(fromMid[0].revenue, Money::parse("2880"));  // 12 days × 240

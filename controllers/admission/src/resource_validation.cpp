@@ -112,8 +112,7 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const api::PoolLe
   if (lease.spec.term && supersedes.empty()) {
     // A lease with a term needs no supersedes to follow another: its window must
     // only not overlap any other's.
-    return doubleBooked ? AdmissionResponse::deny(*doubleBooked)
-                        : AdmissionResponse::allow();
+    return doubleBooked ? AdmissionResponse::deny(*doubleBooked) : AdmissionResponse::allow();
   }
   std::vector<api::PoolLease> live;  // the other live leases on this pool
   for (const auto& other : sortedEntries(caches.leases)) {
@@ -125,8 +124,7 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const api::PoolLe
   const std::string handOver = live.empty() ? "" : newestLive(live, *pool).metadata.name;
   if (supersedes.empty()) {
     if (live.empty()) {
-      return doubleBooked ? AdmissionResponse::deny(*doubleBooked)
-                          : AdmissionResponse::allow();
+      return doubleBooked ? AdmissionResponse::deny(*doubleBooked) : AdmissionResponse::allow();
     }
     return AdmissionResponse::deny(
         "spec.pool: pool " + inQuotes(poolName) + " already has live " +

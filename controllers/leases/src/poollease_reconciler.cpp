@@ -363,8 +363,8 @@ namespace {
 // Timers from the lease itself: a pass is due again at `when`, but never more than
 // an hour out, so a clock stepped forward is noticed within the hour.
 Result dueAt(placement::TimePoint now, placement::TimePoint when) {
-  const auto wait = std::clamp<std::chrono::seconds>(when - now, std::chrono::seconds(0),
-                                                     std::chrono::hours(1));
+  const auto wait =
+      std::clamp<std::chrono::seconds>(when - now, std::chrono::seconds(0), std::chrono::hours(1));
   return Result::requeueAfter(wait + std::chrono::milliseconds(100));
 }
 
@@ -417,14 +417,14 @@ std::optional<Result> PoolLeaseReconciler::waitForTerm(Pass& pass) {
   }
   const std::string& start = pass.lease.spec.term->start;
   const std::string& supersedes = pass.lease.spec.supersedes;
-  setPhase(pass, "Scheduled", "Scheduled",
-           "takes pool " + pass.poolName + " at " + start +
-               (supersedes.empty() ? std::string()
-                                   : "; lease " + supersedes + " keeps it until then"));
-  api::setCondition(pass.status.conditions,
-                    {api::kPoolClaimedCondition, "False", "Scheduled",
-                     "the term starts at " + start},
-                    pass.lease.metadata.generation, pass.now);
+  setPhase(
+      pass, "Scheduled", "Scheduled",
+      "takes pool " + pass.poolName + " at " + start +
+          (supersedes.empty() ? std::string() : "; lease " + supersedes + " keeps it until then"));
+  api::setCondition(
+      pass.status.conditions,
+      {api::kPoolClaimedCondition, "False", "Scheduled", "the term starts at " + start},
+      pass.lease.metadata.generation, pass.now);
   return dueAt(now, *termStart(pass.lease));
 }
 
@@ -439,11 +439,10 @@ bool PoolLeaseReconciler::createReturnLease(Pass& pass, const std::string& name)
   } catch (const kube::ApiError& refused) {
     // E.g. the return would overlap a lease booked after this term.
     if (deps_.events) {
-      deps_.events->record(api::referenceTo(pass.lease), kube::EventType::Warning,
-                           "ReturnRefused", "Return",
-                           "could not create lease " + name + " to return pool " + pass.poolName +
-                               " to " + to.tenant + ": " + refused.what() +
-                               "; releasing the pool instead");
+      deps_.events->record(
+          api::referenceTo(pass.lease), kube::EventType::Warning, "ReturnRefused", "Return",
+          "could not create lease " + name + " to return pool " + pass.poolName + " to " +
+              to.tenant + ": " + refused.what() + "; releasing the pool instead");
     }
     return false;
   }
@@ -544,24 +543,22 @@ void PoolLeaseReconciler::recordTermValue(Pass& pass) {
   }
   // The contract runs from the term's start (or activation, without one) to its end.
   const placement::TimePoint from = termStart(pass.lease).value_or(toTimePoint(*activated));
-  const auto value = placement::termValue(hourly, toTimePoint(*activated), termEnd(pass.lease),
-                                          until);
+  const auto value =
+      placement::termValue(hourly, toTimePoint(*activated), termEnd(pass.lease), until);
   api::TermStatus& term = *pass.status.term;
   term.accruedRevenue = value.accrued.plain();
   if (const auto end = termEnd(pass.lease)) {
     const auto contract = placement::prorate(hourly, *end - from);
     term.contractValue = contract.plain();
-    term.remainingValue = (contract > value.accrued ? contract - value.accrued
-                                                    : placement::Money{})
-                              .plain();
+    term.remainingValue =
+        (contract > value.accrued ? contract - value.accrued : placement::Money{}).plain();
   } else {
     term.contractValue.clear();
     term.remainingValue.clear();
   }
   if (deps_.metrics) {
-    const auto contract = termEnd(pass.lease) ? std::optional<double>(
-                                                    std::stod(term.contractValue))
-                                              : std::nullopt;
+    const auto contract =
+        termEnd(pass.lease) ? std::optional<double>(std::stod(term.contractValue)) : std::nullopt;
     deps_.metrics->setLeaseTermValue(pass.name, pass.tenant, pass.poolName, contract,
                                      value.accrued.micros() / 1e6);
   }

@@ -258,12 +258,11 @@ TEST_F(ResourceValidationTest, AMissingObjectIsABadRequest) {
   EXPECT_EQ(response.code, 400);
 }
 
-
 // Lease terms, on the operator's clock (fixed here).
 class LeaseTermValidationTest : public ResourceValidationTest {
  protected:
-  static constexpr std::chrono::sys_seconds kNow{std::chrono::sys_days{
-      std::chrono::year{2026} / std::chrono::December / std::chrono::day{1}}};
+  static constexpr std::chrono::sys_seconds kNow{
+      std::chrono::sys_days{std::chrono::year{2026} / std::chrono::December / std::chrono::day{1}}};
 
   AdmissionCaches clocked() const {
     AdmissionCaches c = caches();
@@ -298,13 +297,12 @@ TEST_F(LeaseTermValidationTest, AStartInThePastIsDeniedNamingTheField) {
 TEST_F(LeaseTermValidationTest, AnOverlappingTermIsDeniedNamingBothLeasesAndTheWindow) {
   using namespace std::chrono_literals;
   leases_.put(withTerm(leaseObject("beta-spare", "spare", "beta", "Active"), "", at(48h)));
-  expectDenied(createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", ""), at(24h),
-                                 at(72h))),
-               {"spec.term", "lease alpha-spare", "lease beta-spare", "pool spare",
-                at(24h) + " to " + at(48h)});
-  EXPECT_TRUE(
-      createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", ""), at(48h), at(72h)))
-          .allowed);
+  expectDenied(
+      createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", ""), at(24h), at(72h))),
+      {"spec.term", "lease alpha-spare", "lease beta-spare", "pool spare",
+       at(24h) + " to " + at(48h)});
+  EXPECT_TRUE(createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", ""), at(48h), at(72h)))
+                  .allowed);
   EXPECT_TRUE(createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", "", "beta-spare"),
                                 at(24h), ""))
                   .allowed);
@@ -324,14 +322,14 @@ TEST_F(LeaseTermValidationTest, ARenewalRunningIntoTheNextTermIsDenied) {
   leases_.put(withTerm(leaseObject("alpha-spare", "spare", "alpha", "Scheduled"), at(24h), ""));
   json renewed = before;
   renewed["spec"]["term"]["end"] = at(48h);
-  expectDenied(validateLandlordObject(clocked(),
-                                      landlordRequest("UPDATE", "PoolLease", renewed, before)),
-               {"spec.term.end", "lease beta-spare", "lease alpha-spare"});
+  expectDenied(
+      validateLandlordObject(clocked(), landlordRequest("UPDATE", "PoolLease", renewed, before)),
+      {"spec.term.end", "lease beta-spare", "lease alpha-spare"});
   json shortened = before;
   shortened["spec"]["term"]["end"] = at(12h);
-  EXPECT_TRUE(validateLandlordObject(clocked(),
-                                     landlordRequest("UPDATE", "PoolLease", shortened, before))
-                  .allowed);
+  EXPECT_TRUE(
+      validateLandlordObject(clocked(), landlordRequest("UPDATE", "PoolLease", shortened, before))
+          .allowed);
 }
 
 }  // namespace

@@ -240,11 +240,14 @@ TEST_F(LeaseTermsTest, StatusAndMetricsCarryTheTermsMoney) {
   EXPECT_EQ(status("l")["term"]["accruedRevenue"], "160.00");
   EXPECT_EQ(status("l")["term"]["remainingValue"], "240.00");
   const std::string metrics = scrape();
-  EXPECT_NE(metrics.find("landlord_lease_contract_value_usd{lease=\"l\",pool=\"c1\",tenant=\"lessee\"} 400"),
+  EXPECT_NE(metrics.find(
+                "landlord_lease_contract_value_usd{lease=\"l\",pool=\"c1\",tenant=\"lessee\"} 400"),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("landlord_lease_accrued_revenue_usd{lease=\"l\",pool=\"c1\",tenant=\"lessee\"} 160"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.find(
+          "landlord_lease_accrued_revenue_usd{lease=\"l\",pool=\"c1\",tenant=\"lessee\"} 160"),
+      std::string::npos)
       << metrics;
 }
 

@@ -50,7 +50,7 @@ std::optional<DoubleBooking> findDoubleBooking(const TermedLease& candidate,
 Money prorate(Money hourly, std::chrono::seconds held);
 
 struct TermValue {
-  std::optional<Money> contract;   // none for an open-ended term
+  std::optional<Money> contract;  // none for an open-ended term
   Money accrued;
   std::optional<Money> remaining;  // contract - accrued, never below zero
 };
