@@ -490,13 +490,15 @@ Result PoolLeaseReconciler::endTerm(Pass& pass) {
 }
 
 Result PoolLeaseReconciler::untilTermEnd(Pass& pass, Result result) {
-  const auto end = termEnd(pass.lease);
-  if (!end) {
+  if (!pass.lease.spec.term) {
     return result;
   }
-  const placement::TimePoint now = toTimePoint(deps_.now());
-  const Result refresh = Result::requeueAfter(kTermValueRefresh);
-  return sooner(sooner(result, dueAt(now, *end)), refresh);
+  const Result refresh = Result::requeueAfter(kTermValueRefresh);  // the accrued revenue
+  const auto end = termEnd(pass.lease);
+  if (!end) {
+    return sooner(result, refresh);
+  }
+  return sooner(sooner(result, dueAt(toTimePoint(deps_.now()), *end)), refresh);
 }
 
 void PoolLeaseReconciler::noteTermChange(Pass& pass) {
@@ -537,7 +539,14 @@ void PoolLeaseReconciler::recordTermValue(Pass& pass) {
   } catch (const std::exception&) {
     return;  // reported by the revenue that wrote it
   }
-  placement::TimePoint until = toTimePoint(deps_.now());
+  // Accrued to the last whole refresh interval: a status that changed with every
+  // pass would wake its own reconcile (lease events wake the leases on the pool)
+  // and write again, cent by cent.
+  const auto now = toTimePoint(deps_.now());
+  placement::TimePoint until = now - (now.time_since_epoch() % kTermValueRefresh);
+  if (const auto end = termEnd(pass.lease); end && *end <= now) {
+    until = *end;
+  }
   if (const auto released = kube::parseTime(pass.status.releasedAt)) {
     until = std::min(until, toTimePoint(*released));
   }

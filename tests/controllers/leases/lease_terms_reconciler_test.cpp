@@ -251,5 +251,21 @@ TEST_F(LeaseTermsTest, StatusAndMetricsCarryTheTermsMoney) {
       << metrics;
 }
 
+TEST_F(LeaseTermsTest, AnActiveTermWritesItsStatusOnlyWhenTheAccruedFiguresMove) {
+  add(api::poolLeases(), termed(lease("l", "c1", "lessee"), "", at(10h)));
+  settle();
+  ASSERT_EQ(phase("l"), "Active");
+  // Its own status write wakes it again: that pass, seconds later, must not write.
+  const std::size_t before = countRequests("update poolleases l");
+  now_ += 7s;
+  reconcile(leases_, "", "l");
+  now_ += 30s;
+  reconcile(leases_, "", "l");
+  EXPECT_EQ(countRequests("update poolleases l"), before);
+  now_ += 5min;
+  reconcile(leases_, "", "l");
+  EXPECT_EQ(countRequests("update poolleases l"), before + 1);
+}
+
 }  // namespace
 }  // namespace landlord::controllers::testing
