@@ -6,6 +6,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "format.h"
 #include "lease_calendar.h"
 #include "table.h"
 #include "time_input.h"
@@ -17,34 +18,23 @@ namespace {
 using placement::Money;
 using placement::TimePoint;
 
-std::optional<Money> money(const std::string& text) {
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  try {
-    return Money::parse(text);
-  } catch (const std::invalid_argument&) {
-    return std::nullopt;
-  }
-}
-
 // The hourly rate a lease that does not earn yet will earn on its pool.
 std::optional<Money> expectedHourly(const api::PoolLease& lease, const api::GpuPool* pool) {
   if (pool == nullptr) {
     return std::nullopt;
   }
   if (!lease.spec.ratePerGPUHour.empty()) {
-    const auto rate = money(lease.spec.ratePerGPUHour);
+    const auto rate = moneyOrNone(lease.spec.ratePerGPUHour);
     if (!rate || !pool->status.gpus) {
       return std::nullopt;
     }
     return rate->times(*pool->status.gpus);
   }
-  return money(pool->status.hourlyListRate);
+  return moneyOrNone(pool->status.hourlyListRate);
 }
 
 std::string dollars(const std::string& text) {
-  const auto parsed = money(text);
+  const auto parsed = moneyOrNone(text);
   return parsed ? parsed->format(0) : (text.empty() ? "-" : text);
 }
 
@@ -101,7 +91,7 @@ std::vector<placement::EarningWindow> earningWindows(const ClusterSnapshot& snap
       continue;
     }
     const api::PoolLease& lease = *leases.at(entry.lease);
-    std::optional<Money> hourly = money(lease.status.hourlyRate);
+    std::optional<Money> hourly = moneyOrNone(lease.status.hourlyRate);
     if (!hourly || *hourly == Money{}) {
       const auto pool = pools.find(lease.spec.pool);
       hourly = expectedHourly(lease, pool == pools.end() ? nullptr : pool->second);
