@@ -675,6 +675,12 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
       if (current && successor && successor->metadata.name == current->lease) {
         pass.status.releasedAt = pass.now;
         setPhase(pass, "Released", "Released", "released pool " + pass.poolName);
+      } else if (!current && termEnded(pass.lease, toTimePoint(deps_.now()))) {
+        // endTerm dropped the claim and its status write was lost (a conflict, a
+        // crash): the term is over and the pool free, so the release is done.
+        pass.status.releasedAt = pass.now;
+        setPhase(pass, "Released", "TermEnded",
+                 "term ended at " + pass.lease.spec.term->end + ": released pool " + pass.poolName);
       } else {
         setPhase(pass, "Failed", "ClaimLost",
                  "lease lost its claim on pool " + pass.poolName +

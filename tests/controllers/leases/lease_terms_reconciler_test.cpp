@@ -177,6 +177,36 @@ TEST_F(LeaseTermsTest, AReleaseTermFreesThePoolAtItsEnd) {
   EXPECT_EQ(tenantOn("n2"), "");
 }
 
+TEST_F(LeaseTermsTest, AnEndWhoseStatusWriteIsLostStillEndsReleased) {
+  add(api::poolLeases(), termed(lease("short", "c1", "lessee"), "", at(30min)));
+  settle();
+  ASSERT_EQ(phase("short"), "Active");
+  // The Released status write is lost once, after the claim was dropped (on the
+  // real API server: a 409 from a write racing it, or the operator killed).
+  bool dropped = false;
+  fake_.setRequestHook([&](const std::string& verb, const kube::ResourceRef& resource,
+                           std::string_view, std::string_view name) {
+    if (verb == "update" && resource.resource == "poolleases" && name == "short" && !dropped &&
+        !claimOf(fake_.get(api::gpuPools(), "", "c1"))) {
+      dropped = true;
+      throw kube::TransportError(kube::RequestContext{"fake", "PUT", "short"}, "killed");
+    }
+  });
+  now_ += 30min;
+  for (int i = 0; i < 8; ++i) {
+    try {
+      reconcile(leases_, "", "short");
+    } catch (const kube::TransportError&) {
+    }
+    settle(1);
+  }
+  EXPECT_TRUE(dropped);
+  EXPECT_EQ(phase("short"), "Released");
+  EXPECT_EQ(findCondition(status("short"), "Ready")->reason, "TermEnded");
+  EXPECT_EQ(events_.count("ClaimLost"), 0u);
+  EXPECT_EQ(tenantOn("n1"), "");
+}
+
 TEST_F(LeaseTermsTest, AFollowOnTermTakesThePoolWhenThePreviousEnds) {
   add(api::poolLeases(), termed(lease("first", "c1", "owner"), "", at(1h)));
   settle();
