@@ -9,5 +9,6 @@ Command reportCommand(ClusterAccess cluster);
 Command planCommand();
 Command adviseCommand(ClusterAccess cluster);
 Command handoverCommand(ClusterAccess cluster);
+Command calendarCommand(ClusterAccess cluster);
 
 }  // namespace landlord::cli

@@ -8,7 +8,8 @@ void addCommands(CommandRegistry& registry, ClusterAccess cluster) {
   registry.add(reportCommand(cluster));
   registry.add(planCommand());
   registry.add(adviseCommand(cluster));
-  registry.add(handoverCommand(std::move(cluster)));
+  registry.add(handoverCommand(cluster));
+  registry.add(calendarCommand(std::move(cluster)));
 }
 
 }  // namespace landlord::cli

@@ -1,6 +1,9 @@
 // `landlord handover`: creates the superseding PoolLease and follows both leases to the end.
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <ostream>
+#include <regex>
 
 #include "cluster_options.h"
 #include "command_list.h"
@@ -12,6 +15,7 @@
 #include "landlord/operator/base/errors.h"
 #include "landlord/operator/client/resource.h"
 #include "landlord/placement/money.h"
+#include "time_input.h"
 
 namespace landlord::cli {
 
@@ -56,11 +60,79 @@ struct HandoverRequest {
   std::string name;
   std::string purpose;
   std::optional<std::string> rate;
+  std::optional<api::LeaseTerm> term;  // from --at, --until, --return-to
+  bool wait = false;                   // follow a scheduled handover until it is done
   std::chrono::milliseconds timeout;
   std::chrono::milliseconds interval;
 };
 
-HandoverRequest requestFrom(const Arguments& arguments) {
+constexpr std::array<const char*, 3> kPurposes = {"inference", "training", "any"};
+
+bool isDnsLabel(const std::string& text) {
+  static const std::regex label("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  return text.size() <= 63 && std::regex_match(text, label);
+}
+
+// --return-to TENANT[:PURPOSE]; the purpose defaults to training, the owner's use.
+api::TermReturn returnFrom(const std::string& text) {
+  const std::size_t colon = text.find(':');
+  api::TermReturn back{.tenant = text.substr(0, colon),
+                       .purpose = colon == std::string::npos ? "training" : text.substr(colon + 1),
+                       .ratePerGPUHour = ""};
+  if (!isDnsLabel(back.tenant)) {
+    throw UsageError("--return-to: \"" + back.tenant +
+                     "\" is not a Tenant name (a DNS-1123 label: lowercase letters, digits and "
+                     "'-', at most 63)");
+  }
+  if (std::find(kPurposes.begin(), kPurposes.end(), back.purpose) == kPurposes.end()) {
+    throw UsageError("--return-to: purpose \"" + back.purpose +
+                     "\" is not one of inference, training, any");
+  }
+  return back;
+}
+
+// spec.term from --at, --until and --return-to, checked against the wall clock;
+// none when no flag asks for a term.
+std::optional<api::LeaseTerm> termFrom(const Arguments& arguments, placement::TimePoint now) {
+  const auto atText = arguments.optional("at");
+  const auto untilText = arguments.optional("until");
+  const auto returnText = arguments.optional("return-to");
+  if (!atText && !untilText && !returnText) {
+    return std::nullopt;
+  }
+  if (returnText && !untilText) {
+    throw UsageError("--return-to: needs --until, the time the pool goes back");
+  }
+  api::LeaseTerm term;
+  std::optional<placement::TimePoint> at;
+  if (atText) {
+    at = parseTimeOption(*atText, "at", now);
+    if (*at < now) {
+      throw UsageError("--at: " + formatTimePoint(*at) + " is in the past (now " +
+                       formatTimePoint(now) + ")");
+    }
+    term.start = formatTimePoint(*at);
+  }
+  if (untilText) {
+    const placement::TimePoint until = parseTimeOption(*untilText, "until", now);
+    if (at && until <= *at) {
+      throw UsageError("--until: " + formatTimePoint(until) + " is not after --at " +
+                       formatTimePoint(*at));
+    }
+    if (!at && until <= now) {
+      throw UsageError("--until: " + formatTimePoint(until) + " is not in the future (now " +
+                       formatTimePoint(now) + ")");
+    }
+    term.end = formatTimePoint(until);
+  }
+  term.atEnd = returnText ? "Return" : "Release";
+  if (returnText) {
+    term.returnTo = returnFrom(*returnText);
+  }
+  return term;
+}
+
+HandoverRequest requestFrom(const Arguments& arguments, placement::TimePoint now) {
   HandoverRequest request{
       .pool = arguments.value("pool"),
       .tenant = arguments.value("to"),
@@ -68,6 +140,8 @@ HandoverRequest requestFrom(const Arguments& arguments) {
                                                   arguments.value("pool")),
       .purpose = arguments.value("purpose"),
       .rate = arguments.optional("rate"),
+      .term = termFrom(arguments, now),
+      .wait = arguments.has("wait"),
       .timeout = parseDuration(arguments.value("timeout"), "timeout"),
       .interval = parseDuration(arguments.value("watch-interval"), "watch-interval")};
   if (request.rate) {
@@ -89,6 +163,7 @@ api::PoolLease leaseObject(const HandoverRequest& request, const std::string& su
   lease.spec.purpose = request.purpose;
   lease.spec.supersedes = supersedes;
   lease.spec.ratePerGPUHour = request.rate.value_or("");
+  lease.spec.term = request.term;
   return lease;
 }
 
@@ -104,6 +179,13 @@ std::string supersededLease(kube::Client& client, const HandoverRequest& request
   if (!getOrNone<api::Tenant>(client, request.tenant)) {
     throw CommandError("--to " + request.tenant + ": no Tenant named " + request.tenant +
                        " (tenants: " + existingNames<api::Tenant>(client) + ")");
+  }
+  if (request.term && request.term->returnTo) {
+    const std::string& back = request.term->returnTo->tenant;
+    if (!getOrNone<api::Tenant>(client, back)) {
+      throw CommandError("--return-to " + back + ": no Tenant named " + back +
+                         " (tenants: " + existingNames<api::Tenant>(client) + ")");
+    }
   }
   const std::optional<api::GpuPool> pool = getOrNone<api::GpuPool>(client, request.pool);
   if (!pool) {
@@ -132,12 +214,19 @@ std::string supersededLease(kube::Client& client, const HandoverRequest& request
   return holder;
 }
 
+// The superseding lease as created or found: the lease it supersedes ("" when it
+// already holds the pool) and its term, which an earlier run may have set.
+struct StartedHandover {
+  std::string from;
+  bool created = false;
+  std::optional<api::LeaseTerm> term;
+};
+
 // Creates the superseding lease, or adopts it when an earlier run created it.
-// Returns the lease it supersedes, or "" when the lease already holds the pool.
-std::string startHandover(kube::Client& client, const HandoverRequest& request, CommandIo& io) {
+StartedHandover startHandover(kube::Client& client, const HandoverRequest& request) {
   const std::string from = supersededLease(client, request);
   if (from == request.name) {
-    return "";
+    return {};
   }
   const std::optional<api::PoolLease> existing = getOrNone<api::PoolLease>(client, request.name);
   if (existing) {
@@ -147,17 +236,36 @@ std::string startHandover(kube::Client& client, const HandoverRequest& request, 
                          existing->spec.tenant + ", supersedes " + existing->spec.supersedes +
                          "); choose another --name");
     }
-    io.out << "PoolLease " << request.name << " already exists for this handover: following it\n";
-    return from;
+    return {.from = from, .created = false, .term = existing->spec.term};
   }
   explainFailure("creating PoolLease " + request.name, [&] {
     client.create(
         api::poolLeases(), "", api::encode(leaseObject(request, from)),
         kube::CreateOptions{.fieldManager = "landlord-cli", .dryRun = false, .subresource = ""});
   });
-  io.out << "Created PoolLease " << request.name << ": tenant " << request.tenant << " takes pool "
-         << request.pool << " for " << request.purpose << ", superseding lease " << from << "\n";
-  return from;
+  return {.from = from, .created = true, .term = request.term};
+}
+
+// ", until 2027-12-01T00:00:00Z, then returns it to owner for training", or "".
+std::string termEnding(const std::optional<api::LeaseTerm>& term) {
+  if (!term || term->end.empty()) {
+    return "";
+  }
+  std::string text = ", until " + term->end;
+  if (term->atEnd == "Return" && term->returnTo) {
+    text += ", then returns it to " + term->returnTo->tenant + " for " +
+            (term->returnTo->purpose.empty() ? "training" : term->returnTo->purpose);
+  } else {
+    text += ", then releases it";
+  }
+  return text;
+}
+
+// When the lease starts later than now, by its term; none when it starts at once.
+std::optional<placement::TimePoint> scheduledStart(const std::optional<api::LeaseTerm>& term,
+                                                   placement::TimePoint now) {
+  const auto start = term ? parseApiTime(term->start) : std::nullopt;
+  return start && *start > now ? start : std::nullopt;
 }
 
 // The string member `key` of an events.k8s.io Event (or its `regarding`), or "".
@@ -296,9 +404,11 @@ int follow(kube::Client& client, const HandoverRequest& request, const std::stri
 }
 
 int runHandover(const Arguments& arguments, const ClusterAccess& access, CommandIo& io) {
-  const HandoverRequest request = requestFrom(arguments);
+  const auto now = std::chrono::floor<std::chrono::seconds>(access.wallClock());
+  HandoverRequest request = requestFrom(arguments, now);
   const ClusterConnection cluster = connect(arguments, access);
-  const std::string from = startHandover(*cluster.client, request, io);
+  const StartedHandover started = startHandover(*cluster.client, request);
+  const std::string& from = started.from;
   if (from.empty()) {
     api::PoolLease lease;
     explainFailure("reading PoolLease " + request.name,
@@ -306,6 +416,32 @@ int runHandover(const Arguments& arguments, const ClusterAccess& access, Command
     io.out << "Nothing to do: lease " << request.name << " already holds pool " << request.pool
            << " (" << lease.status.phase << ")\n";
     return 0;
+  }
+  const std::optional<placement::TimePoint> startsAt = scheduledStart(started.term, now);
+  if (started.created) {
+    io.out << (startsAt ? "Scheduled" : "Created") << " PoolLease " << request.name << ": tenant "
+           << request.tenant << " takes pool " << request.pool;
+    if (startsAt) {
+      io.out << " at " << formatTimePoint(*startsAt);
+    }
+    io.out << " for " << request.purpose << ", superseding lease " << from
+           << termEnding(started.term) << "\n";
+  } else {
+    io.out << "PoolLease " << request.name << " already exists for this handover: "
+           << (startsAt ? "it is Scheduled to take pool " + request.pool + " at " +
+                              formatTimePoint(*startsAt)
+                        : std::string("following it"))
+           << "\n";
+  }
+  if (startsAt && !request.wait) {
+    // The operator starts it by itself: nobody needs to stay up until then.
+    io.out << "The operator starts the handover at " << formatTimePoint(*startsAt)
+           << "; follow it with: kubectl get poollease " << request.name << " " << from
+           << " -w (or landlord calendar)\n";
+    return 0;
+  }
+  if (startsAt) {
+    request.timeout += std::chrono::duration_cast<std::chrono::milliseconds>(*startsAt - now);
   }
   return follow(*cluster.client, request, from, access.pacer, io);
 }
@@ -328,7 +464,7 @@ Command handoverCommand(ClusterAccess cluster) {
       .name = "handover",
       .summary =
           "hand a leased pool whole to another tenant: create the superseding PoolLease and "
-          "follow it to Active",
+          "follow it to Active, or schedule it for a set time with a term (--at, --until)",
       .options = {option("pool", "POOL", "the GPUPool to hand over", true, std::nullopt),
                   option("to", "TENANT", "the Tenant that takes the pool", true, std::nullopt),
                   option("name", "NAME", "name of the new PoolLease (default TENANT-POOL)", false,
@@ -337,7 +473,21 @@ Command handoverCommand(ClusterAccess cluster) {
                          {"inference", "training", "any"}),
                   option("rate", "USD", "agreed price per GPU-hour (default: the list price)",
                          false, std::nullopt),
-                  option("timeout", "DURATION", "give up following after this long", false, "10m"),
+                  option("at", "TIME",
+                         "start the handover at TIME (RFC 3339, a date, or +DURATION from now) "
+                         "instead of at once; the command returns once it is Scheduled",
+                         false, std::nullopt),
+                  option("until", "TIME",
+                         "end the lease at TIME (same forms); the pool is then released", false,
+                         std::nullopt),
+                  option("return-to", "TENANT[:PURPOSE]",
+                         "at --until hand the pool back to TENANT for PURPOSE (default training)",
+                         false, std::nullopt),
+                  option("wait", "", "with --at: wait and follow the handover when it starts",
+                         false, std::nullopt),
+                  option("timeout", "DURATION",
+                         "give up following after this long (after the start with --at --wait)",
+                         false, "10m"),
                   option("watch-interval", "DURATION", "how often to read the leases", false, "1s"),
                   kubeconfigOption(), contextOption()},
       .run = [cluster](const Arguments& arguments, CommandIo& io) {

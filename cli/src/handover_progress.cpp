@@ -158,6 +158,19 @@ HandoverView viewHandover(const json& outgoingObject, const json& incomingObject
   if (newPhase == "Failed") {
     return failed(incoming, stepsDone);
   }
+  if (newPhase == "Scheduled") {
+    // Its term has not started: the old lease keeps the pool until it does. The Ready
+    // condition says when something else holds it back (a double booking).
+    const std::string start = incoming.spec.term ? incoming.spec.term->start : "";
+    view.activity = "Lease " + newName + " is Scheduled" +
+                    (start.empty() ? "" : ": it takes pool " + pool + " at " + start);
+    const auto ready = api::findCondition(incoming.status.conditions, api::kReadyCondition);
+    if (ready && ready->reason != "Scheduled" && !ready->message.empty()) {
+      view.activity += " (" + ready->reason + ": " + ready->message + ")";
+    }
+    view.percent = 0;
+    return view;
+  }
   if (newPhase == "Releasing" || newPhase == "Released") {
     HandoverView gone = failed(incoming, stepsDone);
     gone.failure = "lease " + newName + " is " + newPhase +

@@ -14,20 +14,9 @@ namespace {
 
 using placement::Money;
 
-std::optional<Money> money(const std::string& text) {
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  try {
-    return Money::parse(text);
-  } catch (const std::invalid_argument&) {
-    return std::nullopt;
-  }
-}
-
 // "$5,720.00", or the raw text when it is not a price, or "-" when absent.
 std::string dollars(const std::string& text, int places) {
-  const auto parsed = money(text);
+  const auto parsed = moneyOrNone(text);
   return parsed ? parsed->format(places) : (text.empty() ? "-" : text);
 }
 
@@ -59,7 +48,7 @@ Money leasedHourly(const ClusterSnapshot& snapshot) {
   Money total;
   for (const api::PoolLease& lease : snapshot.leases) {
     if (earns(lease)) {
-      total += money(lease.status.hourlyRate).value_or(Money{});
+      total += moneyOrNone(lease.status.hourlyRate).value_or(Money{});
     }
   }
   return total;

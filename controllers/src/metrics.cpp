@@ -16,6 +16,15 @@ DomainMetrics::DomainMetrics(prometheus::Registry& registry)
                               .Name("landlord_lease_hourly_revenue_usd")
                               .Help("What an Active lease earns per hour, in USD.")
                               .Register(registry)),
+      leaseContractValue_(prometheus::BuildGauge()
+                              .Name("landlord_lease_contract_value_usd")
+                              .Help("What a lease's term is worth in USD: rate x GPUs x hours "
+                                    "from its start to its end.")
+                              .Register(registry)),
+      leaseAccruedRevenue_(prometheus::BuildGauge()
+                               .Name("landlord_lease_accrued_revenue_usd")
+                               .Help("What a lease with a term has earned so far, in USD.")
+                               .Register(registry)),
       handoverDuration_(
           prometheus::BuildHistogram()
               .Name("landlord_handover_duration_seconds")
@@ -108,11 +117,46 @@ void DomainMetrics::setLeaseHourlyRevenue(const std::string& lease, const std::s
   found->second.gauge->Set(usd);
 }
 
+void DomainMetrics::removeTermSeries(std::map<std::string, TermSeries>::iterator found) {
+  if (found->second.contract != nullptr) {
+    leaseContractValue_.Remove(found->second.contract);
+  }
+  leaseAccruedRevenue_.Remove(found->second.accrued);
+  terms_.erase(found);
+}
+
+void DomainMetrics::setLeaseTermValue(const std::string& lease, const std::string& tenant,
+                                      const std::string& pool, std::optional<double> contractUsd,
+                                      double accruedUsd) {
+  std::lock_guard lock(mutex_);
+  auto found = terms_.find(lease);
+  if (found != terms_.end() && (found->second.tenant != tenant || found->second.pool != pool ||
+                                (found->second.contract != nullptr) != contractUsd.has_value())) {
+    removeTermSeries(found);
+    found = terms_.end();
+  }
+  const prometheus::Labels labels{{"lease", lease}, {"tenant", tenant}, {"pool", pool}};
+  if (found == terms_.end()) {
+    TermSeries series{tenant, pool, nullptr, &leaseAccruedRevenue_.Add(labels)};
+    if (contractUsd) {
+      series.contract = &leaseContractValue_.Add(labels);
+    }
+    found = terms_.emplace(lease, series).first;
+  }
+  if (contractUsd) {
+    found->second.contract->Set(*contractUsd);
+  }
+  found->second.accrued->Set(accruedUsd);
+}
+
 void DomainMetrics::forgetLease(const std::string& lease) {
   std::lock_guard lock(mutex_);
   if (const auto found = leases_.find(lease); found != leases_.end()) {
     leaseHourlyRevenue_.Remove(found->second.gauge);
     leases_.erase(found);
+  }
+  if (const auto found = terms_.find(lease); found != terms_.end()) {
+    removeTermSeries(found);
   }
 }
 

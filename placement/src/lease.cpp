@@ -11,8 +11,9 @@ namespace {
 
 using detail::quoted;
 
-constexpr std::array<std::pair<LeasePhase, std::string_view>, 6> kPhaseNames{{
+constexpr std::array<std::pair<LeasePhase, std::string_view>, 7> kPhaseNames{{
     {LeasePhase::Pending, "Pending"},
+    {LeasePhase::Scheduled, "Scheduled"},
     {LeasePhase::Provisioning, "Provisioning"},
     {LeasePhase::Active, "Active"},
     {LeasePhase::Releasing, "Releasing"},

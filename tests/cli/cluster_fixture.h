@@ -143,7 +143,15 @@ class FakeCluster {
                                                 changes_.pop_front();
                                                 change();
                                               }
-                                            }}};
+                                            }},
+                         .wallClock = [this] { return wallClockStart() + (now_ - startedAt_); }};
+  }
+
+  // The wall clock at the start of a test (it moves on with the sleeps): 26 November
+  // 2026, noon UTC.
+  static std::chrono::system_clock::time_point wallClockStart() {
+    using namespace std::chrono;
+    return sys_days{year(2026) / November / 26} + hours(12);
   }
 
   int sleeps() const { return sleeps_; }
@@ -160,7 +168,8 @@ class FakeCluster {
 
  private:
   std::shared_ptr<kube::FakeClient> client_;
-  std::chrono::steady_clock::time_point now_{};
+  std::chrono::steady_clock::time_point startedAt_{};
+  std::chrono::steady_clock::time_point now_ = startedAt_;
   int sleeps_ = 0;
   std::deque<std::function<void()>> changes_;
 };

@@ -231,5 +231,135 @@ TEST_F(HandoverCommandTest, BadDurationIsAUsageError) {
   EXPECT_THAT(result.err, HasSubstr("--timeout: \"soon\" is not a duration"));
 }
 
+TEST_F(HandoverCommandTest, AtInTheFutureCreatesAScheduledLeaseAndReturnsAtOnce) {
+  const Outcome result =
+      cluster.run({"handover", "--pool", "colossus-1", "--to", "lessee", "--at",
+                   "2026-12-01T00:00:00Z", "--until", "2027-12-01", "--return-to", "owner"});
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_EQ(cluster.sleeps(), 0);  // nothing followed: the operator starts it by itself
+  const json lease = cluster.client().get(api::poolLeases(), "", "lessee-colossus-1");
+  EXPECT_EQ(lease["spec"]["term"],
+            json({{"start", "2026-12-01T00:00:00Z"},
+                  {"end", "2027-12-01T00:00:00Z"},
+                  {"atEnd", "Return"},
+                  {"returnTo", {{"tenant", "owner"}, {"purpose", "training"}}}}));
+  EXPECT_EQ(result.out,
+            "Scheduled PoolLease lessee-colossus-1: tenant lessee takes pool colossus-1 at "
+            "2026-12-01T00:00:00Z for inference, superseding lease owner-colossus-1, until "
+            "2027-12-01T00:00:00Z, then returns it to owner for training\n"
+            "The operator starts the handover at 2026-12-01T00:00:00Z; follow it with: kubectl "
+            "get poollease lessee-colossus-1 owner-colossus-1 -w (or landlord calendar)\n");
+}
+
+TEST_F(HandoverCommandTest, UntilAloneReleasesAtTheEndAndFollowsTheHandoverNow) {
+  cluster.script(operatorHandsOver());
+  const Outcome result =
+      cluster.run({"handover", "--pool", "colossus-1", "--to", "lessee", "--until", "+2h"});
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  const json lease = cluster.client().get(api::poolLeases(), "", "lessee-colossus-1");
+  // Two hours after the fixture's wall clock, 2026-11-26T12:00:00Z.
+  EXPECT_EQ(lease["spec"]["term"], json({{"end", "2026-11-26T14:00:00Z"}, {"atEnd", "Release"}}));
+  EXPECT_THAT(result.out, HasSubstr("Created PoolLease lessee-colossus-1: tenant lessee takes pool "
+                                    "colossus-1 for inference, superseding lease "
+                                    "owner-colossus-1, until 2026-11-26T14:00:00Z, then releases "
+                                    "it\n"));
+  EXPECT_THAT(result.out, HasSubstr("[####################] 100% Active\n"));
+}
+
+TEST_F(HandoverCommandTest, WaitFollowsAScheduledHandoverFromItsStart) {
+  auto steps = operatorHandsOver();
+  steps.insert(steps.begin(), [this] {
+    setLease(
+        "lessee-colossus-1",
+        {{"phase", "Scheduled"},
+         {"conditions",
+          {{{"type", "Ready"}, {"status", "False"}, {"reason", "Scheduled"}, {"message", ""}}}}});
+  });
+  cluster.script(steps);
+  const Outcome result = cluster.run({"handover", "--pool", "colossus-1", "--to", "lessee", "--at",
+                                      "+30s", "--wait", "--timeout", "5s"});
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Scheduled PoolLease lessee-colossus-1: tenant lessee takes "
+                                    "pool colossus-1 at 2026-11-26T12:00:30Z"));
+  EXPECT_THAT(result.out, HasSubstr("[--------------------]   0% Lease lessee-colossus-1 is "
+                                    "Scheduled: it takes pool colossus-1 at "
+                                    "2026-11-26T12:00:30Z\n"));
+  EXPECT_THAT(result.out, HasSubstr("[####################] 100% Active\n"));
+}
+
+TEST_F(HandoverCommandTest, RerunOfAScheduledHandoverSaysWhenItStarts) {
+  ASSERT_EQ(cluster
+                .run({"handover", "--pool", "colossus-1", "--to", "lessee", "--at",
+                      "2026-12-01T00:00:00Z"})
+                .exitCode,
+            0);
+  const Outcome rerun = cluster.run({"handover", "--pool", "colossus-1", "--to", "lessee"});
+  ASSERT_EQ(rerun.exitCode, 0) << rerun.err;
+  EXPECT_THAT(rerun.out, HasSubstr("PoolLease lessee-colossus-1 already exists for this "
+                                   "handover: it is Scheduled to take pool colossus-1 at "
+                                   "2026-12-01T00:00:00Z\n"));
+  EXPECT_EQ(cluster.sleeps(), 0);
+}
+
+struct BadTerm {
+  std::string name;  // the case, for the test's name
+  std::vector<std::string> flags;
+  std::string error;
+};
+
+class HandoverTermValidationTest : public HandoverCommandTest,
+                                   public ::testing::WithParamInterface<BadTerm> {};
+
+TEST_P(HandoverTermValidationTest, IsAUsageErrorNamingTheFlagAndTheReason) {
+  std::vector<std::string> args = {"handover", "--pool", "colossus-1", "--to", "lessee"};
+  args.insert(args.end(), GetParam().flags.begin(), GetParam().flags.end());
+  const Outcome result = cluster.run(args);
+  EXPECT_EQ(result.exitCode, 2);
+  EXPECT_THAT(result.err, HasSubstr("landlord handover: " + GetParam().error + "\n"));
+  EXPECT_EQ(cluster.client().objects(api::poolLeases()).size(), 2u);  // nothing created
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadTerms, HandoverTermValidationTest,
+    ::testing::Values(
+        BadTerm{"AtInThePast",
+                {"--at", "2026-11-01T00:00:00Z"},
+                "--at: 2026-11-01T00:00:00Z is in the past (now 2026-11-26T12:00:00Z)"},
+        BadTerm{"UntilNotAfterAt",
+                {"--at", "2026-12-01", "--until", "2026-12-01T00:00:00Z"},
+                "--until: 2026-12-01T00:00:00Z is not after --at 2026-12-01T00:00:00Z"},
+        BadTerm{"UntilInThePast",
+                {"--until", "2026-11-26T11:00:00Z"},
+                "--until: 2026-11-26T11:00:00Z is not in the future (now 2026-11-26T12:00:00Z)"},
+        BadTerm{"AtNotATime",
+                {"--at", "tomorrow"},
+                "--at: \"tomorrow\" is not a time: give RFC 3339 (2026-12-01T00:00:00Z), a date "
+                "(2026-12-01) or an offset from now (+30s, +2h)"},
+        BadTerm{"AtNotADate",
+                {"--at", "2026-02-30"},
+                "--at: \"2026-02-30\" is not a time: give RFC 3339 "
+                "(2026-12-01T00:00:00Z), a date (2026-12-01) or an "
+                "offset from now (+30s, +2h)"},
+        BadTerm{"ReturnToWithoutUntil",
+                {"--return-to", "owner"},
+                "--return-to: needs --until, the time the pool goes back"},
+        BadTerm{"ReturnToNotADnsLabel",
+                {"--until", "+1h", "--return-to", "Owner"},
+                "--return-to: \"Owner\" is not a Tenant name (a DNS-1123 label: lowercase "
+                "letters, digits and '-', at most 63)"},
+        BadTerm{"ReturnToUnknownPurpose",
+                {"--until", "+1h", "--return-to", "owner:gaming"},
+                "--return-to: purpose \"gaming\" is not one of inference, training, any"}),
+    [](const ::testing::TestParamInfo<BadTerm>& info) { return info.param.name; });
+
+TEST_F(HandoverCommandTest, ReturnToAnUnknownTenantNamesTheFlag) {
+  const Outcome result = cluster.run({"handover", "--pool", "colossus-1", "--to", "lessee",
+                                      "--until", "+1h", "--return-to", "nobody:inference"});
+  EXPECT_EQ(result.exitCode, 1);
+  EXPECT_EQ(result.err,
+            "landlord handover: --return-to nobody: no Tenant named nobody (tenants: "
+            "lessee, owner)\n");
+}
+
 }  // namespace
 }  // namespace landlord::cli

@@ -71,5 +71,24 @@ TEST(HandoverProgressTest, ProgressLineDrawsTheBar) {
   EXPECT_EQ(progressLine(view, 10), "[#####-----]  52% Evicting 130/250 pods of lease a");
 }
 
+TEST(HandoverProgressTest, AScheduledLeaseSaysWhenItStartsAndWhatHoldsItBack) {
+  json incoming = lease("new", "Scheduled");
+  incoming["spec"]["term"] = {{"start", "2026-12-01T00:00:00Z"}};
+  HandoverView view = viewHandover(lease("old", "Active"), incoming);
+  EXPECT_EQ(view.state, HandoverState::InProgress);
+  EXPECT_EQ(view.percent, 0);
+  EXPECT_EQ(view.activity,
+            "Lease new is Scheduled: it takes pool colossus-1 at 2026-12-01T00:00:00Z");
+
+  incoming["status"]["conditions"] = {{{"type", "Ready"},
+                                       {"status", "False"},
+                                       {"reason", "DoubleBooked"},
+                                       {"message", "overlaps lease other"}}};
+  view = viewHandover(lease("old", "Active"), incoming);
+  EXPECT_EQ(view.activity,
+            "Lease new is Scheduled: it takes pool colossus-1 at 2026-12-01T00:00:00Z "
+            "(DoubleBooked: overlaps lease other)");
+}
+
 }  // namespace
 }  // namespace landlord::cli

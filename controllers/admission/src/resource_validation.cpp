@@ -9,6 +9,7 @@
 #include "admission_lookup.h"
 #include "admission_request.h"
 #include "landlord/controllers/admission/admission_policies.h"
+#include "landlord/controllers/leases/lease_terms.h"
 #include "landlord/controllers/leases/pool_claim.h"
 
 namespace landlord::controllers {
@@ -21,6 +22,9 @@ using kube::AdmissionResponse;
 namespace {
 
 constexpr std::size_t kNamesListed = 10;
+// How far in the past a term's start may be on create: the client's clock and the
+// operator's may disagree by this much, and such a start means "now".
+constexpr std::chrono::seconds kStartSkew{60};
 
 // `"a", "b"`: the names a lister holds, to say what would have been valid.
 template <class Object>
@@ -90,6 +94,26 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const api::PoolLe
         "spec.tenant: Tenant " + inQuotes(tenant) +
         " does not exist; create it first (Tenants: " + knownNames(caches.tenants) + ")");
   }
+  const placement::TimePoint now = toTimePoint(caches.now());
+  if (const auto start = termStart(lease); start && *start + kStartSkew < now) {
+    return AdmissionResponse::deny("spec.term.start: " + lease.spec.term->start +
+                                   " is in the past (the operator's clock says " +
+                                   kube::formatTime(now) +
+                                   "); leave spec.term.start out to start at once");
+  }
+  std::vector<api::PoolLease> leases;  // every lease, for the double-booking rule
+  for (const auto& other : sortedEntries(caches.leases)) {
+    leases.push_back(other->value);
+  }
+  std::optional<std::string> doubleBooked = doubleBookingOf(lease, leases, now);
+  if (doubleBooked) {
+    *doubleBooked = (lease.spec.term ? "spec.term: " : "spec.pool: ") + *doubleBooked;
+  }
+  if (lease.spec.term && supersedes.empty()) {
+    // A lease with a term needs no supersedes to follow another: its window must
+    // only not overlap any other's.
+    return doubleBooked ? AdmissionResponse::deny(*doubleBooked) : AdmissionResponse::allow();
+  }
   std::vector<api::PoolLease> live;  // the other live leases on this pool
   for (const auto& other : sortedEntries(caches.leases)) {
     if (other->value.spec.pool == poolName && other->meta.name != name &&
@@ -100,7 +124,7 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const api::PoolLe
   const std::string handOver = live.empty() ? "" : newestLive(live, *pool).metadata.name;
   if (supersedes.empty()) {
     if (live.empty()) {
-      return AdmissionResponse::allow();
+      return doubleBooked ? AdmissionResponse::deny(*doubleBooked) : AdmissionResponse::allow();
     }
     return AdmissionResponse::deny(
         "spec.pool: pool " + inQuotes(poolName) + " already has live " +
@@ -135,6 +159,26 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const api::PoolLe
                                    inQuotes(poolName) + ", which has live " +
                                    describeLease(holding(live, *pool)) +
                                    "; set spec.supersedes: " + handOver + " to hand it over");
+  }
+  if (doubleBooked) {
+    return AdmissionResponse::deny(*doubleBooked);
+  }
+  return AdmissionResponse::allow();
+}
+
+// PoolLease, on UPDATE: a renewal (spec.term.end moved) must not run into another
+// lease's term on the pool.
+AdmissionResponse validateTermChange(const AdmissionCaches& caches, const api::PoolLease& before,
+                                     const api::PoolLease& after) {
+  if (termEnd(before) == termEnd(after) || !liveOrScheduled(after)) {
+    return AdmissionResponse::allow();
+  }
+  std::vector<api::PoolLease> leases;
+  for (const auto& other : sortedEntries(caches.leases)) {
+    leases.push_back(other->value);
+  }
+  if (const auto clash = doubleBookingOf(after, leases, toTimePoint(caches.now()))) {
+    return AdmissionResponse::deny("spec.term.end: " + *clash);
   }
   return AdmissionResponse::allow();
 }
@@ -234,8 +278,12 @@ AdmissionResponse validateLandlordObject(const AdmissionCaches& caches,
     // spec.pool, spec.tenant and spec.supersedes are immutable (CRD rules): checked
     // once, at creation; an update re-checking them could refuse the controller's
     // own writes on a lease whose pool was deleted since.
-    return request.operation == "CREATE"
-               ? validateLease(caches, admission::decodeWhole<api::PoolLease>(request.object))
+    if (request.operation == "CREATE") {
+      return validateLease(caches, admission::decodeWhole<api::PoolLease>(request.object));
+    }
+    return request.oldObject.is_object()
+               ? validateTermChange(caches, api::decode<api::PoolLease>(request.oldObject),
+                                    admission::decodeWhole<api::PoolLease>(request.object))
                : AdmissionResponse::allow();
   }
   if (kind == api::Placement::kKind) {

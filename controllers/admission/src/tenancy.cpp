@@ -33,8 +33,8 @@ std::optional<std::string> otherTenantClaiming(const kube::Lister<api::Tenant>& 
 
 bool isLiveLease(const api::PoolLease& lease, const api::GpuPool* pool) {
   const std::string phase = phaseOf(lease);
-  if (phase == "Released") {
-    return false;
+  if (phase == "Released" || phase == "Scheduled") {
+    return false;  // a Scheduled lease holds nothing until its term starts
   }
   if (phase == "Failed") {
     return pool && holds(*pool, lease);

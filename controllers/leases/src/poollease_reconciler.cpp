@@ -6,6 +6,7 @@
 #include "landlord/api/v1alpha1/client.h"
 #include "landlord/api/v1alpha1/names.h"
 #include "landlord/controllers/leases/lease_status.h"
+#include "landlord/controllers/leases/lease_terms.h"
 #include "landlord/controllers/leases/pool_claim.h"
 #include "landlord/controllers/ownership/drain.h"
 #include "landlord/controllers/ownership/ownership_view.h"
@@ -55,8 +56,8 @@ std::optional<api::PoolLease> PoolLeaseReconciler::successorOf(const std::string
     const api::PoolLease& other = cached->value;
     const std::string& phase = other.status.phase;
     if (other.spec.supersedes == lease && !other.metadata.deleting() && phase != "Released" &&
-        phase != "Failed") {
-      return other;
+        phase != "Failed" && !beforeStart(other, toTimePoint(deps_.now()))) {
+      return other;  // one whose term has not started yet leaves this lease the pool
     }
   }
   return std::nullopt;
@@ -357,6 +358,221 @@ Result PoolLeaseReconciler::provision(Pass& pass) {
   return Result::success();
 }
 
+namespace {
+
+// Timers from the lease itself: a pass is due again at `when`, but never more than
+// an hour out, so a clock stepped forward is noticed within the hour.
+Result dueAt(placement::TimePoint now, placement::TimePoint when) {
+  const auto wait =
+      std::clamp<std::chrono::seconds>(when - now, std::chrono::seconds(0), std::chrono::hours(1));
+  return Result::requeueAfter(wait + std::chrono::milliseconds(100));
+}
+
+// The sooner of two results; success is "never".
+Result sooner(Result a, Result b) {
+  if (a.kind() != Result::Kind::requeueAfter) {
+    return a.kind() == Result::Kind::success ? b : a;
+  }
+  if (b.kind() != Result::Kind::requeueAfter) {
+    return b.kind() == Result::Kind::success ? a : b;
+  }
+  return a.delay() <= b.delay() ? a : b;
+}
+
+// How often the money of a term is brought up to date while it runs.
+constexpr std::chrono::minutes kTermValueRefresh{5};
+
+}  // namespace
+
+std::optional<Result> PoolLeaseReconciler::waitForTerm(Pass& pass) {
+  if (!pass.lease.spec.term) {
+    return std::nullopt;
+  }
+  const placement::TimePoint now = toTimePoint(deps_.now());
+  // Earlier bookings win: a live lease, or one created before this one (names
+  // break ties), so two leases that overlap never both wait for the other.
+  const auto createdFirst = [&](const api::PoolLease& other) {
+    const std::string& mine = pass.lease.metadata.creationTimestamp;
+    const std::string& theirs = other.metadata.creationTimestamp;
+    return theirs < mine || (theirs == mine && other.metadata.name < pass.name);
+  };
+  std::vector<api::PoolLease> earlier;
+  for (const auto& cached : deps_.leases.list()) {
+    const api::PoolLease& other = cached->value;
+    const auto phase =
+        placement::parseLeasePhase(other.status.phase).value_or(placement::LeasePhase::Pending);
+    if (placement::isLive(phase) || createdFirst(other)) {
+      earlier.push_back(other);
+    }
+  }
+  if (const auto clash = doubleBookingOf(pass.lease, earlier, now)) {
+    setPhase(pass, "Pending", "DoubleBooked", *clash);
+    api::setCondition(pass.status.conditions,
+                      {api::kPoolClaimedCondition, "False", "DoubleBooked", *clash},
+                      pass.lease.metadata.generation, pass.now);
+    return Result::requeueAfter(std::chrono::seconds(30));
+  }
+  if (!beforeStart(pass.lease, now)) {
+    return std::nullopt;
+  }
+  const std::string& start = pass.lease.spec.term->start;
+  const std::string& supersedes = pass.lease.spec.supersedes;
+  setPhase(
+      pass, "Scheduled", "Scheduled",
+      "takes pool " + pass.poolName + " at " + start +
+          (supersedes.empty() ? std::string() : "; lease " + supersedes + " keeps it until then"));
+  api::setCondition(
+      pass.status.conditions,
+      {api::kPoolClaimedCondition, "False", "Scheduled", "the term starts at " + start},
+      pass.lease.metadata.generation, pass.now);
+  return dueAt(now, *termStart(pass.lease));
+}
+
+bool PoolLeaseReconciler::createReturnLease(Pass& pass, const std::string& name) {
+  const api::TermReturn& to = *pass.lease.spec.term->returnTo;
+  try {
+    deps_.client.create(api::poolLeases(), "", api::encode(returnLeaseFor(pass.lease)));
+    pass.context.log.info("lease {}: term ended, created lease {} to return pool {} to {}",
+                          pass.name, name, pass.poolName, to.tenant);
+  } catch (const kube::AlreadyExistsError&) {
+    // created by a pass that did not live to record it: exactly one either way
+  } catch (const kube::ApiError& refused) {
+    // E.g. the return would overlap a lease booked after this term.
+    if (deps_.events) {
+      deps_.events->record(
+          api::referenceTo(pass.lease), kube::EventType::Warning, "ReturnRefused", "Return",
+          "could not create lease " + name + " to return pool " + pass.poolName + " to " +
+              to.tenant + ": " + refused.what() + "; releasing the pool instead");
+    }
+    return false;
+  }
+  if (deps_.events) {
+    deps_.events->record(api::referenceTo(pass.lease), kube::EventType::Normal, "TermEnded",
+                         "Return",
+                         "term ended at " + pass.lease.spec.term->end + ": pool " + pass.poolName +
+                             " returns to tenant " + to.tenant + " (lease " + name + ")");
+  }
+  return true;
+}
+
+Result PoolLeaseReconciler::endTerm(Pass& pass) {
+  const api::LeaseTerm& term = *pass.lease.spec.term;
+  api::TermStatus& recorded = pass.status.term ? *pass.status.term : pass.status.term.emplace();
+  if (recorded.endedAt.empty()) {
+    recorded.endedAt = pass.now;
+  }
+  // Releasing already means the return was refused (or its lease went): release.
+  if (term.atEnd == "Return" && term.returnTo && pass.status.phase != "Releasing") {
+    const std::string name = returnLeaseName(pass.lease);
+    if (recorded.returnLease == name) {
+      // Recorded and not (yet) seen as a successor: wait for the cache, unless it
+      // is gone or done for good, then release.
+      try {
+        if (liveOrScheduled(api::get<api::PoolLease>(deps_.client, "", name))) {
+          return Result::requeueAfter(kProgressPoll);
+        }
+      } catch (const kube::NotFoundError&) {
+      }
+    } else if (createReturnLease(pass, name)) {
+      recorded.returnLease = name;
+      return Result::requeueAfter(kProgressPoll);  // the return lease supersedes this one
+    }
+  }
+  if (auto waiting = drain(pass, "TermEnded",
+                           "term ended at " + term.end + ": releasing pool " + pass.poolName)) {
+    return *waiting;
+  }
+  pass.pool = dropClaim(deps_.client, *pass.pool);
+  pass.status.releasedAt = pass.now;
+  setPhase(pass, "Released", "TermEnded",
+           "term ended at " + term.end + ": released pool " + pass.poolName);
+  return Result::success();
+}
+
+Result PoolLeaseReconciler::untilTermEnd(Pass& pass, Result result) {
+  if (!pass.lease.spec.term) {
+    return result;
+  }
+  const Result refresh = Result::requeueAfter(kTermValueRefresh);  // the accrued revenue
+  const auto end = termEnd(pass.lease);
+  if (!end) {
+    return sooner(result, refresh);
+  }
+  return sooner(sooner(result, dueAt(toTimePoint(deps_.now()), *end)), refresh);
+}
+
+void PoolLeaseReconciler::noteTermChange(Pass& pass) {
+  if (!pass.lease.spec.term) {
+    return;
+  }
+  const std::string& end = pass.lease.spec.term->end;
+  api::TermStatus& recorded = pass.status.term ? *pass.status.term : pass.status.term.emplace();
+  if (recorded.observedEnd == end) {
+    return;
+  }
+  const bool live = placement::isLive(
+      placement::parseLeasePhase(pass.status.phase).value_or(placement::LeasePhase::Pending));
+  if (!recorded.observedEnd.empty() && live && deps_.events) {
+    const auto before = kube::parseTime(recorded.observedEnd);
+    const auto after = kube::parseTime(end);
+    const bool renewed = !after || (before && *after > *before);
+    deps_.events->record(api::referenceTo(pass.lease), kube::EventType::Normal,
+                         renewed ? "TermRenewed" : "TermShortened", "Term",
+                         "spec.term.end moved from " + recorded.observedEnd + " to " +
+                             (end.empty() ? std::string("open-ended") : end) +
+                             (renewed ? ": lease renewed" : ": the lease ends early"));
+  }
+  recorded.observedEnd = end;
+}
+
+void PoolLeaseReconciler::recordTermValue(Pass& pass) {
+  if (!pass.lease.spec.term || !pass.status.term || pass.status.activatedAt.empty()) {
+    return;
+  }
+  const auto activated = kube::parseTime(pass.status.activatedAt);
+  if (!activated || pass.status.ratePerGPUHour.empty() || !pass.status.gpus) {
+    return;
+  }
+  placement::Money hourly;
+  try {
+    hourly = placement::Money::parse(pass.status.ratePerGPUHour).times(*pass.status.gpus);
+  } catch (const std::exception&) {
+    return;  // reported by the revenue that wrote it
+  }
+  // Accrued to the last whole refresh interval: a status that changed with every
+  // pass would wake its own reconcile (lease events wake the leases on the pool)
+  // and write again, cent by cent.
+  const auto now = toTimePoint(deps_.now());
+  placement::TimePoint until = now - (now.time_since_epoch() % kTermValueRefresh);
+  if (const auto end = termEnd(pass.lease); end && *end <= now) {
+    until = *end;
+  }
+  if (const auto released = kube::parseTime(pass.status.releasedAt)) {
+    until = std::min(until, toTimePoint(*released));
+  }
+  // The contract runs from the term's start (or activation, without one) to its end.
+  const placement::TimePoint from = termStart(pass.lease).value_or(toTimePoint(*activated));
+  const auto value =
+      placement::termValue(hourly, toTimePoint(*activated), termEnd(pass.lease), until);
+  api::TermStatus& term = *pass.status.term;
+  term.accruedRevenue = value.accrued.plain();
+  if (const auto end = termEnd(pass.lease)) {
+    const auto contract = placement::prorate(hourly, *end - from);
+    term.contractValue = contract.plain();
+    term.remainingValue =
+        (contract > value.accrued ? contract - value.accrued : placement::Money{}).plain();
+  } else {
+    term.contractValue.clear();
+    term.remainingValue.clear();
+  }
+  if (deps_.metrics) {
+    const auto contract =
+        termEnd(pass.lease) ? std::optional<double>(std::stod(term.contractValue)) : std::nullopt;
+    deps_.metrics->setLeaseTermValue(pass.name, pass.tenant, pass.poolName, contract,
+                                     value.accrued.micros() / 1e6);
+  }
+}
+
 Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
                                       const kube::Request& request) {
   // Both from the caches: every write below carries the resourceVersion read here,
@@ -422,6 +638,7 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
     list.emplace_back(api::kLeaseFinalizer);
     pass.lease = api::writeFinalizers(deps_.client, pass.lease, list);
   }
+  noteTermChange(pass);
   Result result = Result::success();
   if (!pass.pool && pass.status.phase == "Failed") {
     result = Result::success();  // terminal: its pool went while it held it
@@ -440,8 +657,10 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
       result = Result::success();  // stays Failed until the drain policy is relaxed
     } else if (successor) {
       result = releaseTo(pass, *successor);
+    } else if (termEnded(pass.lease, toTimePoint(deps_.now()))) {
+      result = endTerm(pass);
     } else {
-      result = provision(pass);
+      result = untilTermEnd(pass, provision(pass));
     }
   } else {
     const std::string phase = pass.status.phase.empty() ? "Pending" : pass.status.phase;
@@ -456,15 +675,24 @@ Result PoolLeaseReconciler::reconcile(kube::ReconcileContext& context,
       if (current && successor && successor->metadata.name == current->lease) {
         pass.status.releasedAt = pass.now;
         setPhase(pass, "Released", "Released", "released pool " + pass.poolName);
+      } else if (!current && termEnded(pass.lease, toTimePoint(deps_.now()))) {
+        // endTerm dropped the claim and its status write was lost (a conflict, a
+        // crash): the term is over and the pool free, so the release is done.
+        pass.status.releasedAt = pass.now;
+        setPhase(pass, "Released", "TermEnded",
+                 "term ended at " + pass.lease.spec.term->end + ": released pool " + pass.poolName);
       } else {
         setPhase(pass, "Failed", "ClaimLost",
                  "lease lost its claim on pool " + pass.poolName +
                      (current ? " to lease " + current->lease : std::string()));
       }
+    } else if (auto waiting = waitForTerm(pass)) {
+      result = *waiting;
     } else {
       result = claim(pass);
     }
   }
+  recordTermValue(pass);
   writeStatus(pass);
   return result;
 }

@@ -258,5 +258,79 @@ TEST_F(ResourceValidationTest, AMissingObjectIsABadRequest) {
   EXPECT_EQ(response.code, 400);
 }
 
+// Lease terms, on the operator's clock (fixed here).
+class LeaseTermValidationTest : public ResourceValidationTest {
+ protected:
+  static constexpr std::chrono::sys_seconds kNow{
+      std::chrono::sys_days{std::chrono::year{2026} / std::chrono::December / std::chrono::day{1}}};
+
+  AdmissionCaches clocked() const {
+    AdmissionCaches c = caches();
+    c.now = [] { return std::chrono::system_clock::time_point(kNow); };
+    return c;
+  }
+  static std::string at(std::chrono::seconds offset) { return kube::formatTime(kNow + offset); }
+  static json withTerm(json lease, const std::string& start, const std::string& end) {
+    json term = {{"atEnd", "Release"}};
+    if (!start.empty()) {
+      term["start"] = start;
+    }
+    if (!end.empty()) {
+      term["end"] = end;
+    }
+    lease["spec"]["term"] = term;
+    return lease;
+  }
+  kube::AdmissionResponse createAt(const json& lease) const {
+    return validateLandlordObject(clocked(), landlordRequest("CREATE", "PoolLease", lease));
+  }
+};
+
+TEST_F(LeaseTermValidationTest, AStartInThePastIsDeniedNamingTheField) {
+  using namespace std::chrono_literals;
+  expectDenied(createAt(withTerm(leaseObject("late", "spare", "alpha", ""), at(-1h), "")),
+               {"spec.term.start", at(-1h), "is in the past", at(0s)});
+  // Within the tolerated skew it means "now".
+  EXPECT_TRUE(createAt(withTerm(leaseObject("now", "spare", "alpha", ""), at(-30s), "")).allowed);
+}
+
+TEST_F(LeaseTermValidationTest, AnOverlappingTermIsDeniedNamingBothLeasesAndTheWindow) {
+  using namespace std::chrono_literals;
+  leases_.put(withTerm(leaseObject("beta-spare", "spare", "beta", "Active"), "", at(48h)));
+  expectDenied(
+      createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", ""), at(24h), at(72h))),
+      {"spec.term", "lease alpha-spare", "lease beta-spare", "pool spare",
+       at(24h) + " to " + at(48h)});
+  EXPECT_TRUE(createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", ""), at(48h), at(72h)))
+                  .allowed);
+  EXPECT_TRUE(createAt(withTerm(leaseObject("alpha-spare", "spare", "alpha", "", "beta-spare"),
+                                at(24h), ""))
+                  .allowed);
+}
+
+TEST_F(LeaseTermValidationTest, ALeaseWithoutATermMayNotRunIntoAScheduledOne) {
+  using namespace std::chrono_literals;
+  leases_.put(withTerm(leaseObject("beta-spare", "spare", "beta", "Scheduled"), at(24h), ""));
+  expectDenied(createAt(leaseObject("alpha-spare", "spare", "alpha", "")),
+               {"spec.pool", "lease alpha-spare", "lease beta-spare", at(24h) + " to open-ended"});
+}
+
+TEST_F(LeaseTermValidationTest, ARenewalRunningIntoTheNextTermIsDenied) {
+  using namespace std::chrono_literals;
+  const json before = withTerm(leaseObject("beta-spare", "spare", "beta", "Active"), "", at(24h));
+  leases_.put(before);
+  leases_.put(withTerm(leaseObject("alpha-spare", "spare", "alpha", "Scheduled"), at(24h), ""));
+  json renewed = before;
+  renewed["spec"]["term"]["end"] = at(48h);
+  expectDenied(
+      validateLandlordObject(clocked(), landlordRequest("UPDATE", "PoolLease", renewed, before)),
+      {"spec.term.end", "lease beta-spare", "lease alpha-spare"});
+  json shortened = before;
+  shortened["spec"]["term"]["end"] = at(12h);
+  EXPECT_TRUE(
+      validateLandlordObject(clocked(), landlordRequest("UPDATE", "PoolLease", shortened, before))
+          .allowed);
+}
+
 }  // namespace
 }  // namespace landlord::controllers::testing

@@ -28,11 +28,15 @@ struct Pacer {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
+// The calendar's time (lease terms are wall-clock times); tests fix it.
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
 // What cluster commands need from the outside world.
 struct ClusterAccess {
   // Throws kube::ConfigError (no usable kubeconfig) naming the file and entry.
   std::function<ClusterConnection(const ClusterTarget&)> connect;
   Pacer pacer;
+  WallClock wallClock = [] { return std::chrono::system_clock::now(); };
 };
 
 // The real API server through the operator's REST client, and the real clock.

@@ -6,7 +6,8 @@
 namespace landlord::cli {
 
 // Every command: report and advise (from a fleet file, or from the live cluster
-// when --fleet is absent), plan (from files), handover (on the live cluster).
+// when --fleet is absent), plan (from files), handover and calendar (on the live
+// cluster).
 void addCommands(CommandRegistry& registry, ClusterAccess cluster);
 
 }  // namespace landlord::cli

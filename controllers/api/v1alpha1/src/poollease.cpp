@@ -21,6 +21,32 @@ void decodeSpec(const Field& spec, PoolLeaseSpec& into) {
   drain["timeoutSeconds"].read(into.drain.timeoutSeconds);
   drain["policy"].read(into.drain.policy);
   drain["podGracePeriodSeconds"].read(into.drain.podGracePeriodSeconds);
+  if (const Field term = spec["term"].object(); term.present()) {
+    LeaseTerm& out = into.term.emplace();
+    term["start"].read(out.start);
+    term["end"].read(out.end);
+    term["atEnd"].read(out.atEnd);
+    if (const Field back = term["returnTo"].object(); back.present()) {
+      TermReturn& to = out.returnTo.emplace();
+      back["tenant"].read(to.tenant);
+      back["purpose"].read(to.purpose);
+      back["ratePerGPUHour"].read(to.ratePerGPUHour);
+    }
+  }
+}
+
+json encodeTerm(const LeaseTerm& term) {
+  json out = json::object();
+  putString(out, "start", term.start);
+  putString(out, "end", term.end);
+  putString(out, "atEnd", term.atEnd);
+  if (term.returnTo) {
+    json back = {{"tenant", term.returnTo->tenant}};
+    putString(back, "purpose", term.returnTo->purpose);
+    putString(back, "ratePerGPUHour", term.returnTo->ratePerGPUHour);
+    out["returnTo"] = std::move(back);
+  }
+  return out;
 }
 
 json encodeSpec(const PoolLeaseSpec& spec) {
@@ -33,6 +59,9 @@ json encodeSpec(const PoolLeaseSpec& spec) {
   putOptional(drain, "podGracePeriodSeconds", spec.drain.podGracePeriodSeconds);
   if (!drain.empty()) {
     out["drain"] = std::move(drain);
+  }
+  if (spec.term) {
+    out["term"] = encodeTerm(*spec.term);
   }
   return out;
 }
@@ -104,6 +133,15 @@ void decodeStatus(const Field& status, PoolLeaseStatus& into) {
   status["activatedAt"].read(into.activatedAt);
   status["releaseStartedAt"].read(into.releaseStartedAt);
   status["releasedAt"].read(into.releasedAt);
+  if (const Field term = status["term"].object(); term.present()) {
+    TermStatus& out = into.term.emplace();
+    term["contractValue"].read(out.contractValue);
+    term["accruedRevenue"].read(out.accruedRevenue);
+    term["remainingValue"].read(out.remainingValue);
+    term["observedEnd"].read(out.observedEnd);
+    term["returnLease"].read(out.returnLease);
+    term["endedAt"].read(out.endedAt);
+  }
   detail::decodeConditions(status["conditions"], into.conditions);
 }
 
@@ -129,6 +167,16 @@ json encodeStatus(const PoolLeaseStatus& status) {
   putString(out, "activatedAt", status.activatedAt);
   putString(out, "releaseStartedAt", status.releaseStartedAt);
   putString(out, "releasedAt", status.releasedAt);
+  if (status.term) {
+    json term = json::object();
+    putString(term, "contractValue", status.term->contractValue);
+    putString(term, "accruedRevenue", status.term->accruedRevenue);
+    putString(term, "remainingValue", status.term->remainingValue);
+    putString(term, "observedEnd", status.term->observedEnd);
+    putString(term, "returnLease", status.term->returnLease);
+    putString(term, "endedAt", status.term->endedAt);
+    out["term"] = std::move(term);
+  }
   if (!status.conditions.empty()) {
     out["conditions"] = detail::encodeConditions(status.conditions);
   }

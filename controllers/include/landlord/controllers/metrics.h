@@ -6,6 +6,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "landlord/operator/cache/informer.h"
@@ -28,7 +29,12 @@ class DomainMetrics {
   // landlord_lease_hourly_revenue_usd{lease,tenant,pool}; one series per lease.
   void setLeaseHourlyRevenue(const std::string& lease, const std::string& tenant,
                              const std::string& pool, double usd);
-  // Removes the series of a deleted lease (and with it its tenant's label value).
+  // landlord_lease_contract_value_usd{lease,tenant,pool} (absent for an open-ended
+  // term) and landlord_lease_accrued_revenue_usd{lease,tenant,pool}.
+  void setLeaseTermValue(const std::string& lease, const std::string& tenant,
+                         const std::string& pool, std::optional<double> contractUsd,
+                         double accruedUsd);
+  // Removes every series of a deleted lease (and with them its tenant's label value).
   void forgetLease(const std::string& lease);
 
   // landlord_handover_duration_seconds
@@ -46,10 +52,19 @@ class DomainMetrics {
     std::string pool;
     prometheus::Gauge* gauge;
   };
+  struct TermSeries {
+    std::string tenant;
+    std::string pool;
+    prometheus::Gauge* contract = nullptr;  // null: open-ended
+    prometheus::Gauge* accrued = nullptr;
+  };
+  void removeTermSeries(std::map<std::string, TermSeries>::iterator found);
 
   prometheus::Family<prometheus::Gauge>& poolGpus_;
   prometheus::Family<prometheus::Gauge>& poolLeasedGpus_;
   prometheus::Family<prometheus::Gauge>& leaseHourlyRevenue_;
+  prometheus::Family<prometheus::Gauge>& leaseContractValue_;
+  prometheus::Family<prometheus::Gauge>& leaseAccruedRevenue_;
   prometheus::Histogram& handoverDuration_;
   prometheus::Family<prometheus::Gauge>& placements_;
   prometheus::Family<prometheus::Counter>& informerEvents_;
@@ -58,6 +73,7 @@ class DomainMetrics {
   std::map<std::string, std::map<std::string, prometheus::Gauge*>> poolModels_;  // by pool, model
   std::map<std::string, prometheus::Gauge*> poolLeased_;                         // by pool
   std::map<std::string, LeaseSeries> leases_;                                    // by lease
+  std::map<std::string, TermSeries> terms_;                                      // by lease
 };
 
 }  // namespace landlord::controllers

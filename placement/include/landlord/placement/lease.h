@@ -10,7 +10,7 @@
 
 namespace landlord::placement {
 
-enum class LeasePhase { Pending, Provisioning, Active, Releasing, Released, Failed };
+enum class LeasePhase { Pending, Scheduled, Provisioning, Active, Releasing, Released, Failed };
 enum class LeasePurpose { Inference, Training, Any };
 
 std::string_view toString(LeasePhase phase);

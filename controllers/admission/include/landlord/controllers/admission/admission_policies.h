@@ -17,6 +17,7 @@
 #include "landlord/api/v1alpha1/tenant.h"
 #include "landlord/controllers/admission/tenancy.h"
 #include "landlord/controllers/projections/node.h"
+#include "landlord/controllers/wall_clock.h"
 #include "landlord/operator/cache/informer.h"
 #include "landlord/operator/client/client.h"
 #include "landlord/operator/webhook/admission.h"
@@ -37,6 +38,8 @@ struct AdmissionCaches {
   // Asked (a quorum GET or LIST of landlord's kinds, which no webhook of ours
   // intercepts) when the cache lacks what a request names; null: caches only.
   kube::Client* server = nullptr;
+  // The operator's clock: it decides whether a term's start is in the past.
+  WallClock now = systemWallClock();
 };
 
 // /mutate-v1-pod, Pods on CREATE. A pod labelled landlord.dev/placement=<name> is

@@ -42,9 +42,9 @@ std::optional<std::string> otherTenantClaiming(const kube::Lister<api::Tenant>& 
 // "Pending" for a lease without a phase yet, else its phase.
 std::string phaseOf(const api::PoolLease& lease);
 
-// Whether `lease` counts against its pool's exclusivity: any phase but Released
-// and Failed, and also Failed while it still holds the pool's claim (a drain that
-// timed out keeps its nodes until it is Released). `pool` may be null.
+// Whether `lease` counts against its pool's exclusivity: any phase but Released,
+// Scheduled (its term has not started) and Failed, and also Failed while it still holds the pool's
+// claim (a drain that timed out keeps its nodes until it is Released). `pool` may be null.
 bool isLiveLease(const api::PoolLease& lease, const api::GpuPool* pool);
 
 // The lease holding a pool now.

@@ -38,6 +38,22 @@ class PoolLeaseReconciler final : public kube::Reconciler {
   std::optional<kube::Result> drain(Pass& pass, const std::string& reason,
                                     const std::string& message);
 
+  // spec.term: a lease before its start waits Scheduled (or Pending when its term
+  // overlaps an earlier lease's); nullopt when it may claim its pool now.
+  std::optional<kube::Result> waitForTerm(Pass& pass);
+  // The term's end reached while holding the pool: hand it to returnTo (a lease
+  // created once, by name) or release it.
+  kube::Result endTerm(Pass& pass);
+  // Creates the lease returning the pool; false when the API server refused it.
+  bool createReturnLease(Pass& pass, const std::string& name);
+  // `result`, or sooner when the term's end comes first.
+  kube::Result untilTermEnd(Pass& pass, kube::Result result);
+  // A moved spec.term.end on a live lease is a renewal or an early end: an Event.
+  void noteTermChange(Pass& pass);
+  // status.term's money, and the lease's contract metrics.
+  void recordTermValue(Pass& pass);
+
+  // The lease superseding `lease` whose term (if any) has started.
   std::optional<api::PoolLease> successorOf(const std::string& lease);
   // The lease holding `claim`, unless the claim is stale (its lease gone or Released).
   std::optional<api::PoolLease> liveHolder(const Claim& claim);

@@ -22,6 +22,25 @@ struct DrainSpec {
   bool operator==(const DrainSpec&) const = default;
 };
 
+// spec.term.returnTo: who the pool goes back to when a term ends with Return.
+struct TermReturn {
+  std::string tenant;
+  std::string purpose;         // inference, training, any; the API server defaults it
+  std::string ratePerGPUHour;  // empty: the pool's list rate
+  bool operator==(const TermReturn&) const = default;
+};
+
+// spec.term: the contract's dates. Until start the lease is Scheduled (a lease it
+// supersedes keeps the pool); at start the handover begins by itself; at end the
+// pool is released (atEnd Release) or handed to returnTo (atEnd Return).
+struct LeaseTerm {
+  std::string start;  // RFC 3339; empty: from creation
+  std::string end;    // RFC 3339; empty: open-ended
+  std::string atEnd;  // Release, Return; the API server defaults it to Release
+  std::optional<TermReturn> returnTo;
+  bool operator==(const LeaseTerm&) const = default;
+};
+
 struct PoolLeaseSpec {
   std::string pool;
   std::string tenant;
@@ -29,6 +48,7 @@ struct PoolLeaseSpec {
   std::string ratePerGPUHour;  // negotiated USD per GPU-hour; empty: the pool's list rate
   std::string supersedes;      // the lease this one replaces on the pool; empty: none
   DrainSpec drain;
+  std::optional<LeaseTerm> term;
   bool operator==(const PoolLeaseSpec&) const = default;
 };
 
@@ -60,10 +80,21 @@ struct DrainStatus {
   bool operator==(const DrainStatus&) const = default;
 };
 
+// status.term: the term's money and how it ended, for a lease with spec.term.
+struct TermStatus {
+  std::string contractValue;   // rate × GPUs × hours of the term, USD; empty: open-ended
+  std::string accruedRevenue;  // earned so far, USD
+  std::string remainingValue;  // contractValue - accruedRevenue, USD; empty: open-ended
+  std::string observedEnd;     // the spec.term.end last acted on, to tell a renewal
+  std::string returnLease;     // the lease created to return the pool (atEnd Return)
+  std::string endedAt;         // when the term's end was acted on
+  bool operator==(const TermStatus&) const = default;
+};
+
 // Optional members are absent until the controller writes them.
 struct PoolLeaseStatus {
   std::optional<std::int64_t> observedGeneration;
-  std::string phase;  // Pending, Provisioning, Active, Releasing, Released, Failed
+  std::string phase;  // Pending, Scheduled, Provisioning, Active, Releasing, Released, Failed
   std::optional<std::int64_t> claimGeneration;
   std::optional<std::int64_t> nodes;
   std::optional<std::int64_t> gpus;
@@ -78,6 +109,7 @@ struct PoolLeaseStatus {
   std::string activatedAt;
   std::string releaseStartedAt;
   std::string releasedAt;
+  std::optional<TermStatus> term;
   std::vector<Condition> conditions;  // Ready, PoolClaimed, Provisioned, Drained
   bool operator==(const PoolLeaseStatus&) const = default;
 };
