@@ -551,25 +551,23 @@ void PoolLeaseReconciler::recordTermValue(Pass& pass) {
     until = std::min(until, toTimePoint(*released));
   }
   // The contract runs from the term's start (or activation, without one) to its end.
-  const placement::TimePoint from = termStart(pass.lease).value_or(toTimePoint(*activated));
-  const auto value =
-      placement::termValue(hourly, toTimePoint(*activated), termEnd(pass.lease), until);
-  api::TermStatus& term = *pass.status.term;
-  term.accruedRevenue = value.accrued.plain();
-  if (const auto end = termEnd(pass.lease)) {
-    const auto contract = placement::prorate(hourly, *end - from);
-    term.contractValue = contract.plain();
-    term.remainingValue =
-        (contract > value.accrued ? contract - value.accrued : placement::Money{}).plain();
-  } else {
-    term.contractValue.clear();
-    term.remainingValue.clear();
+  const placement::TimePoint activatedAt = toTimePoint(*activated);
+  const auto end = termEnd(pass.lease);
+  const placement::Money accrued = placement::prorate(hourly, until - activatedAt);
+  std::optional<placement::Money> contract;
+  if (end) {
+    contract = placement::prorate(hourly, *end - termStart(pass.lease).value_or(activatedAt));
   }
+  api::TermStatus& term = *pass.status.term;
+  term.accruedRevenue = accrued.plain();
+  term.contractValue = contract ? contract->plain() : "";
+  term.remainingValue =
+      contract ? (*contract > accrued ? *contract - accrued : placement::Money{}).plain() : "";
   if (deps_.metrics) {
-    const auto contract =
-        termEnd(pass.lease) ? std::optional<double>(std::stod(term.contractValue)) : std::nullopt;
-    deps_.metrics->setLeaseTermValue(pass.name, pass.tenant, pass.poolName, contract,
-                                     value.accrued.micros() / 1e6);
+    const auto usd = [](placement::Money money) { return money.micros() / 1e6; };
+    deps_.metrics->setLeaseTermValue(
+        pass.name, pass.tenant, pass.poolName,
+        contract ? std::optional<double>(usd(*contract)) : std::nullopt, usd(accrued));
   }
 }
 
