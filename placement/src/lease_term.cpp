@@ -84,14 +84,14 @@ Money prorate(Money hourly, std::chrono::seconds held) {
   return Money::fromMicros(static_cast<std::int64_t>(micros));
 }
 
-TermValue termValue(Money hourly, TimePoint activatedAt, std::optional<TimePoint> end,
-                    TimePoint now) {
+TermValue termValue(Money hourly, TimePoint contractFrom, TimePoint activatedAt,
+                    std::optional<TimePoint> end, TimePoint now) {
   TermValue value;
   const TimePoint accruedUntil = end ? std::min(now, *end) : now;
   value.accrued = prorate(hourly, accruedUntil - activatedAt);
   if (end) {
-    value.contract = prorate(hourly, *end - activatedAt);
-    value.remaining = *value.contract - value.accrued;
+    value.contract = prorate(hourly, *end - contractFrom);
+    value.remaining = *value.contract > value.accrued ? *value.contract - value.accrued : Money{};
   }
   return value;
 }

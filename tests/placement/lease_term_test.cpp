@@ -59,15 +59,15 @@ TEST(TermMoneyTest, ProratesToTheSecondAndSplitsContractIntoAccruedAndRemaining)
   EXPECT_EQ(prorate(hourly, -1h), Money{});
 
   const TimePoint start = day(2026, 12, 1);
-  const TermValue value = termValue(hourly, start, start + 24h * 365, start + 24h * 73);
+  const TermValue value = termValue(hourly, start, start, start + 24h * 365, start + 24h * 73);
   EXPECT_EQ(value.contract, Money::parse("50107200.00"));  // × 8,760 h
   EXPECT_EQ(value.accrued, Money::parse("10021440.00"));   // × 1,752 h
   EXPECT_EQ(value.remaining, Money::parse("40085760.00"));
 
-  const TermValue ended = termValue(hourly, start, start + 10h, start + 20h);
+  const TermValue ended = termValue(hourly, start, start, start + 10h, start + 20h);
   EXPECT_EQ(ended.accrued, *ended.contract);
   EXPECT_EQ(ended.remaining, Money{});
-  EXPECT_FALSE(termValue(hourly, start, std::nullopt, start + 1h).contract);
+  EXPECT_FALSE(termValue(hourly, start, start, std::nullopt, start + 1h).contract);
 }
 
 TEST(TermMoneyTest, MonthlyOutlookCountsTheHoursEachLeaseHoldsInEachMonth) {

@@ -550,24 +550,19 @@ void PoolLeaseReconciler::recordTermValue(Pass& pass) {
   if (const auto released = kube::parseTime(pass.status.releasedAt)) {
     until = std::min(until, toTimePoint(*released));
   }
-  // The contract runs from the term's start (or activation, without one) to its end.
   const placement::TimePoint activatedAt = toTimePoint(*activated);
-  const auto end = termEnd(pass.lease);
-  const placement::Money accrued = placement::prorate(hourly, until - activatedAt);
-  std::optional<placement::Money> contract;
-  if (end) {
-    contract = placement::prorate(hourly, *end - termStart(pass.lease).value_or(activatedAt));
-  }
+  const placement::TermValue value = placement::termValue(
+      hourly, termStart(pass.lease).value_or(activatedAt), activatedAt, termEnd(pass.lease), until);
   api::TermStatus& term = *pass.status.term;
-  term.accruedRevenue = accrued.plain();
-  term.contractValue = contract ? contract->plain() : "";
-  term.remainingValue =
-      contract ? (*contract > accrued ? *contract - accrued : placement::Money{}).plain() : "";
+  term.accruedRevenue = value.accrued.plain();
+  term.contractValue = value.contract ? value.contract->plain() : "";
+  term.remainingValue = value.remaining ? value.remaining->plain() : "";
   if (deps_.metrics) {
     const auto usd = [](placement::Money money) { return money.micros() / 1e6; };
     deps_.metrics->setLeaseTermValue(
         pass.name, pass.tenant, pass.poolName,
-        contract ? std::optional<double>(usd(*contract)) : std::nullopt, usd(accrued));
+        value.contract ? std::optional<double>(usd(*value.contract)) : std::nullopt,
+        usd(value.accrued));
   }
 }
 

@@ -55,9 +55,10 @@ struct TermValue {
   std::optional<Money> remaining;  // contract - accrued, never below zero
 };
 
-// `hourly` from `activatedAt` to `end`, accrued up to `now` (or `end` if earlier).
-TermValue termValue(Money hourly, TimePoint activatedAt, std::optional<TimePoint> end,
-                    TimePoint now);
+// The contract: `hourly` from `contractFrom` (the term's start, or activation
+// without one) to `end`; accrued from `activatedAt` up to `now` (or `end` if earlier).
+TermValue termValue(Money hourly, TimePoint contractFrom, TimePoint activatedAt,
+                    std::optional<TimePoint> end, TimePoint now);
 
 // Revenue per calendar month (UTC) of leases earning `hourly` over their windows,
 // for the `months` months starting with the one holding `from`, counted from `from`.
