@@ -26,6 +26,9 @@ namespace landlord::controllers {
 
 namespace {
 
+// How often a pool whose nodes are on their way reports their progress.
+constexpr std::chrono::seconds kProgressPace{1};
+
 // Runs an informer for the manager's lifetime, on every replica.
 class InformerRunnable final : public kube::Runnable {
  public:
@@ -123,6 +126,7 @@ class ControllersImpl final : public Controllers {
                         .catalog = catalog_,
                         .exemptions = exemptions_,
                         .evictionBlocks = evictionBlocks_,
+                        .ownershipLedger = ownershipLedger_,
                         .events = events_.get(),
                         .metrics = metrics_.get(),
                         .now = systemWallClock()};
@@ -140,6 +144,7 @@ class ControllersImpl final : public Controllers {
   PoolIndex poolIndex_{catalog_};
   OwnershipExemptions exemptions_;
   EvictionBlocks evictionBlocks_;
+  OwnershipLedger ownershipLedger_;
   std::unique_ptr<DomainMetrics> metrics_;
   std::unique_ptr<kube::EventRecorder> events_;
 };
@@ -159,6 +164,19 @@ void onAnyChange(kube::Informer<T>& informer, std::function<void()> fn) {
   informer.addHandlers(
       kube::EventHandlers<T>{[fn](const kube::Cached<T>&) { fn(); },
                              [fn](const kube::Cached<T>&, const kube::Cached<T>&) { fn(); },
+                             [fn](const kube::Cached<T>&) { fn(); }});
+}
+
+// As onAnyChange, but not for updates that only moved progress counts.
+template <class T>
+void onChangeBeyondProgress(kube::Informer<T>& informer, std::function<void()> fn) {
+  informer.addHandlers(
+      kube::EventHandlers<T>{[fn](const kube::Cached<T>&) { fn(); },
+                             [fn](const kube::Cached<T>& old, const kube::Cached<T>& updated) {
+                               if (!onlyProgressChanged(old.value, updated.value)) {
+                                 fn();
+                               }
+                             },
                              [fn](const kube::Cached<T>&) { fn(); }});
 }
 
@@ -242,20 +260,28 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
     pools.enqueue(kube::Request{"", pool});
   });
   // Node ownership, keyed by node: an event wakes the nodes whose owner it may
-  // change, and a node that changed or settled wakes its pool and the lease holding
-  // it (their reconciles count what the nodes carry).
+  // change, and a node whose standing changed wakes its pool and the lease holding
+  // it (their reconciles report the counts). At once when the pool just settled,
+  // which a lease waits for; otherwise at most once per kProgressPace, so 30,000
+  // nodes settling one by one cost a status write a second, not one per node.
+  auto poolProgress = [&c, &pools, &leases](const std::string& pool, bool settled) {
+    auto wake = [settled](kube::Controller& controller, const std::string& name) {
+      if (settled) {
+        controller.enqueue(kube::Request{"", name});
+      } else {
+        controller.enqueueAfter(kube::Request{"", name}, kProgressPace);
+      }
+    };
+    wake(pools, pool);
+    if (const auto cached = c.pools_.get(pool)) {
+      if (const auto claim = claimOf(cached->value)) {
+        wake(leases, claim->lease);
+      }
+    }
+  };
   kube::Controller& nodeOwners =
       addController(manager, *owning, owned, "nodeownership",
-                    std::make_unique<NodeOwnershipReconciler>(
-                        c.deps(client),
-                        [&c, &pools, &leases](const std::string& pool) {
-                          pools.enqueue(kube::Request{"", pool});
-                          if (const auto cached = c.pools_.get(pool)) {
-                            if (const auto claim = claimOf(cached->value)) {
-                              leases.enqueue(kube::Request{"", claim->lease});
-                            }
-                          }
-                        }),
+                    std::make_unique<NodeOwnershipReconciler>(c.deps(client), poolProgress),
                     options, log, options.nodeOwnershipWorkers, nodeOwnershipRateLimiter());
   auto enqueueNode = [&nodeOwners](const std::string& node) {
     if (!node.empty()) {
@@ -338,6 +364,9 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   c.leases_.addHandlers(kube::EventHandlers<api::PoolLease>{
       [onLeaseChange](const auto& lease) { onLeaseChange(lease.value); },
       [onLeaseChange](const auto& old, const auto& lease) {
+        if (onlyProgressChanged(old.value, lease.value)) {
+          return;
+        }
         onLeaseChange(old.value);  // a changed pool or tenant: both sides look again
         onLeaseChange(lease.value);
       },
@@ -345,9 +374,14 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   auto leasesOfPool = [leasesOf](const kube::Cached<api::GpuPool>& pool) {
     leasesOf([&](const api::PoolLease& lease) { return lease.spec.pool == pool.meta.name; });
   };
-  c.pools_.addHandlers(kube::EventHandlers<api::GpuPool>{
-      leasesOfPool, [leasesOfPool](const auto&, const auto& pool) { leasesOfPool(pool); },
-      leasesOfPool});
+  c.pools_.addHandlers(
+      kube::EventHandlers<api::GpuPool>{leasesOfPool,
+                                        [leasesOfPool](const auto& old, const auto& pool) {
+                                          if (!onlyProgressChanged(old.value, pool.value)) {
+                                            leasesOfPool(pool);
+                                          }
+                                        },
+                                        leasesOfPool});
   // A tenant's leases, and the pools they claim (whose nodes' owner it names).
   auto leasesOfTenant = [leasesOf, &c, &pools](const kube::Cached<api::Tenant>& tenant) {
     leasesOf([&](const api::PoolLease& lease) { return lease.spec.tenant == tenant.meta.name; });
@@ -362,8 +396,8 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
       leasesOfTenant});
   onSelf(c.pools_, pools);
   onSelf(c.tenants_, tenants);
-  onAnyChange(c.pools_, enqueueAll(c.placements_, placements));
-  onAnyChange(c.leases_, enqueueAll(c.placements_, placements));
+  onChangeBeyondProgress(c.pools_, enqueueAll(c.placements_, placements));
+  onChangeBeyondProgress(c.leases_, enqueueAll(c.placements_, placements));
   onAnyChange(c.tenants_, enqueueAll(c.placements_, placements));
   onAnyChange(c.placements_, enqueueAll(c.placements_, placements));
 

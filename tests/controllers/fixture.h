@@ -121,6 +121,7 @@ class World : public ::testing::Test {
                         .catalog = catalog_,
                         .exemptions = exemptions_,
                         .evictionBlocks = evictionBlocks_,
+                        .ownershipLedger = ownershipLedger_,
                         .events = nullptr,
                         .metrics = nullptr,
                         .now = [this] { return now_; }};
@@ -187,6 +188,7 @@ class World : public ::testing::Test {
   PoolIndex poolIndex_;
   OwnershipExemptions exemptions_;
   EvictionBlocks evictionBlocks_;
+  OwnershipLedger ownershipLedger_;
   kube::Logger logger_;
   kube::metrics::Registry registry_;
   DomainMetrics metrics_{registry_};

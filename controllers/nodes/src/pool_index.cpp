@@ -316,6 +316,12 @@ std::optional<std::string> PoolIndex::poolOf(const std::string& node) const {
   return pool;
 }
 
+std::size_t PoolIndex::memberCount(const std::string& poolName) const {
+  std::lock_guard lock(mutex_);
+  const auto it = pools_.find(poolName);
+  return it == pools_.end() ? 0 : it->second.members.size();
+}
+
 std::vector<NodePtr> PoolIndex::members(const std::string& poolName) const {
   std::lock_guard lock(mutex_);
   std::vector<NodePtr> out;

@@ -55,11 +55,28 @@ std::unique_ptr<kube::RateLimiter> nodeOwnershipRateLimiter() {
   return std::make_unique<kube::ItemExponentialFailureRateLimiter>(5ms, 30s);
 }
 
+void NodeOwnershipReconciler::recordStanding(const std::string& node,
+                                             const NodeJudgement& judgement, bool blocked) {
+  NodeStanding standing = standingOf(judgement, blocked);
+  if (standing.pool.empty()) {
+    deps_.ownershipLedger.forget(node);
+    return;
+  }
+  const std::string pool = standing.pool;
+  const std::uint64_t owner = standing.owner;
+  if (!deps_.ownershipLedger.record(node, std::move(standing)) || !progress_) {
+    return;
+  }
+  const StandingCounts counts = deps_.ownershipLedger.counts(pool, owner);
+  progress_(pool, counts.converged >= static_cast<std::int64_t>(deps_.poolIndex.memberCount(pool)));
+}
+
 Result NodeOwnershipReconciler::reconcile(kube::ReconcileContext& context,
                                           const kube::Request& request) {
   const auto node = deps_.nodes.get(request.name);
   if (!node) {
     deps_.evictionBlocks.clear(request.name);
+    deps_.ownershipLedger.forget(request.name);
     return Result::success();
   }
   const OwnershipView view(deps_);
@@ -106,9 +123,7 @@ Result NodeOwnershipReconciler::reconcile(kube::ReconcileContext& context,
   } else {
     deps_.evictionBlocks.clear(request.name);
   }
-  if (progress_ && !pool.empty()) {
-    progress_(pool);
-  }
+  recordStanding(request.name, judgement, evicted.blocked > 0);
   if (decision.leaving > 0) {
     return Result::requeueAfter(evicted.blocked > 0 ? kBlockedPoll : kEvictingPoll);
   }

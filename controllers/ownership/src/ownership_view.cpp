@@ -109,7 +109,46 @@ NodeJudgement OwnershipView::judge(const kube::Cached<NodeInfo>& node) const {
   return judgeAs(node, *pool, ownerOf(cached->value));
 }
 
+std::uint64_t ownerKeyOf(const PoolOwner& owner) {
+  std::string key;
+  key += static_cast<char>('0' + static_cast<int>(owner.mode));
+  key += owner.evict ? 'e' : 'k';
+  key += owner.tenant;
+  key += '\0';
+  if (owner.lease) {
+    key += owner.lease->metadata.uid;
+  }
+  return std::hash<std::string>{}(key);
+}
+
+NodeStanding standingOf(const NodeJudgement& judgement, bool blocked) {
+  const placement::OwnershipDecision& decision = judgement.decision;
+  NodeStanding standing;
+  standing.pool = judgement.desired.pool.value_or("");
+  standing.owner = ownerKeyOf(judgement.owner);
+  standing.converged = decision.state == placement::NodeState::Converged;
+  standing.held = judgement.owner.mode == placement::OwnerMode::Hold &&
+                  (standing.converged || judgement.observed.held());
+  standing.blocked = blocked && decision.leaving > 0;
+  standing.podsLeaving = static_cast<std::int64_t>(decision.leaving);
+  return standing;
+}
+
 OwnershipTally OwnershipView::tally(const std::string& pool, const PoolOwner& owner) const {
+  const auto members = static_cast<std::int64_t>(deps_.poolIndex.memberCount(pool));
+  const StandingCounts counts = deps_.ownershipLedger.counts(pool, ownerKeyOf(owner));
+  if (counts.converged >= members || counts.blocked > 0) {
+    return walk(pool, owner);
+  }
+  OwnershipTally tally;
+  tally.members = members;
+  tally.converged = counts.converged;
+  tally.held = counts.held;
+  tally.podsLeaving = counts.podsLeaving;
+  return tally;
+}
+
+OwnershipTally OwnershipView::walk(const std::string& pool, const PoolOwner& owner) const {
   OwnershipTally tally;
   for (const NodePtr& node : deps_.poolIndex.members(pool)) {
     const NodeJudgement judgement = judgeAs(*node, pool, owner);

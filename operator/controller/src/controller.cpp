@@ -191,6 +191,9 @@ Controller::~Controller() = default;
 void Controller::enqueue(const Request& request) {
   impl_->queue_->add(request.key());
 }
+void Controller::enqueueAfter(const Request& request, Clock::Duration delay) {
+  impl_->queue_->addAfter(request.key(), delay);
+}
 WorkQueue& Controller::queue() {
   return *impl_->queue_;
 }

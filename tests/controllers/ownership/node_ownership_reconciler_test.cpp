@@ -239,5 +239,68 @@ TEST_F(NodeOwnershipTest, AWriteFromAStaleReadIsRefusedAndRetried) {
   EXPECT_TRUE(nodeObject("a1")["spec"].value("unschedulable", false));
 }
 
+TEST_F(NodeOwnershipTest, APoolsProgressIsTheLedgersUntilItSaysSettledThenAWalksWord) {
+  leaseC1To("own", "owner");
+  sync();
+  const Dependencies dependencies = deps();  // the view reads through it
+  const OwnershipView view(dependencies);
+  const PoolOwner owner = view.ownerOf(pools_.get("c1")->value);
+  const std::uint64_t key = ownerKeyOf(owner);
+  EXPECT_EQ(ownershipLedger_.counts("c1", key).converged, 2);
+  EXPECT_TRUE(view.tally("c1", owner).settled());
+
+  // The ledger behind (a1 not yet re-judged): the tally reports it, without a walk.
+  NodeStanding behind = {.pool = "c1", .owner = key, .converged = false, .podsLeaving = 4};
+  ownershipLedger_.record("a1", behind);
+  const OwnershipTally fromLedger = view.tally("c1", owner);
+  EXPECT_EQ(fromLedger.members, 2);
+  EXPECT_EQ(fromLedger.converged, 1);
+  EXPECT_EQ(fromLedger.podsLeaving, 4);
+  EXPECT_FALSE(view.walk("c1", owner).podsLeaving > 0) << "the nodes themselves are converged";
+
+  // The ledger ahead of the nodes (it says settled, a1 lost its taint): a walk decides.
+  ownershipLedger_.record("a1", {.pool = "c1", .owner = key, .converged = true});
+  fake_.patch(kube::resources::nodes(), "", "a1", kube::PatchType::Merge,
+              {{"spec", {{"taints", json::array()}}}});
+  sync();
+  const OwnershipTally walked = OwnershipView(dependencies).tally("c1", owner);
+  EXPECT_EQ(walked.members, 2);
+  EXPECT_EQ(walked.converged, 1);
+  EXPECT_FALSE(walked.settled());
+}
+
+TEST_F(NodeOwnershipTest, ANodeWakesItsPoolOnlyWhenItsStandingChangedAndSaysWhenThePoolSettled) {
+  std::vector<std::pair<std::string, bool>> wakes;
+  NodeOwnershipReconciler reporting{deps(), [&wakes](const std::string& pool, bool settled) {
+                                      wakes.emplace_back(pool, settled);
+                                    }};
+  reconcile(reporting, "", "a1");
+  reconcile(reporting, "", "a2");
+  reconcile(reporting, "", "z1");
+  // First standings: a1 is written its labels (not yet converged), then a2 likewise.
+  ASSERT_EQ(wakes.size(), 3u);
+  EXPECT_EQ(wakes[0], (std::pair<std::string, bool>{"c1", false}));
+  wakes.clear();
+  reconcile(reporting, "", "a1");  // now carries its labels: converged
+  EXPECT_EQ(wakes, (std::vector<std::pair<std::string, bool>>{{"c1", false}}));
+  reconcile(reporting, "", "a2");  // the last member of c1 to get there
+  EXPECT_EQ(wakes, (std::vector<std::pair<std::string, bool>>{{"c1", false}, {"c1", true}}));
+  wakes.clear();
+  reconcile(reporting, "", "a1");
+  reconcile(reporting, "", "a2");
+  EXPECT_TRUE(wakes.empty()) << "nothing changed: no pool to wake";
+}
+
+TEST_F(NodeOwnershipTest, ADeletedNodeLeavesTheLedger) {
+  settle(2);
+  EXPECT_EQ(ownershipLedger_.size(), 3u);
+  fake_.remove(kube::resources::nodes(), "", "a1");
+  reconcile(nodeOwners_, "", "a1");
+  EXPECT_EQ(ownershipLedger_.size(), 2u);
+  relabel("a2", "nowhere");
+  reconcile(nodeOwners_, "", "a2");
+  EXPECT_EQ(ownershipLedger_.size(), 1u) << "a node in no pool has no standing";
+}
+
 }  // namespace
 }  // namespace landlord::controllers::testing

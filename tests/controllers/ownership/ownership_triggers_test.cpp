@@ -100,5 +100,85 @@ TEST(OwnershipTriggers, LeasePhaseSpecDeletionAndDeadlineWakeTheNodes) {
   EXPECT_TRUE(changesNodeOwners(releasing, withDeadline));
 }
 
+// A pool half-way through giving its nodes to the lessee, as the informer hands it over.
+api::GpuPool convergingPool(int converged, const std::string& message) {
+  nlohmann::json pool = nlohmann::json::parse(R"({
+    "apiVersion": "landlord.dev/v1alpha1", "kind": "GPUPool",
+    "metadata": {"name": "c1", "generation": 1, "resourceVersion": "10"},
+    "spec": {"nodeSelector": {"matchLabels": {"zone": "c1"}}},
+    "status": {"gpus": 16, "nodes": 300, "phase": "Leased",
+               "lease": {"name": "lessee-c1", "uid": "u2", "tenant": "lessee"},
+               "ownership": {"owner": "lessee", "mode": "Own", "pending": 0},
+               "conditions": [{"type": "NodesConverged", "status": "False",
+                               "reason": "Converging", "message": ""}]}})");
+  pool["status"]["ownership"]["converged"] = converged;
+  pool["status"]["ownership"]["pending"] = 300 - converged;
+  pool["status"]["conditions"][0]["message"] = message;
+  return api::decode<api::GpuPool>(pool);
+}
+
+TEST(OwnershipTriggers, PoolProgressCountsAreOnlyProgress) {
+  api::GpuPool later = convergingPool(120, "180 of 300 nodes still to bring to tenant lessee");
+  later.metadata.resourceVersion = "11";
+  EXPECT_TRUE(onlyProgressChanged(convergingPool(100, "200 of 300 nodes ..."), later));
+}
+
+TEST(OwnershipTriggers, APoolSettlingOrChangingHandsIsMoreThanProgress) {
+  const api::GpuPool before = convergingPool(299, "1 of 300 ...");
+  api::GpuPool settled = convergingPool(300, "every node ...");
+  settled.status.conditions[0].status = "True";
+  settled.status.conditions[0].reason = "Converged";
+  EXPECT_FALSE(onlyProgressChanged(before, settled));
+
+  api::GpuPool handedOn = convergingPool(299, "1 of 300 ...");
+  handedOn.status.lease->name = "third-c1";
+  EXPECT_FALSE(onlyProgressChanged(before, handedOn));
+
+  api::GpuPool grown = convergingPool(299, "1 of 300 ...");
+  grown.status.gpus = 24;
+  EXPECT_FALSE(onlyProgressChanged(before, grown));
+}
+
+api::PoolLease provisioningLease(int completed) {
+  nlohmann::json lease = nlohmann::json::parse(R"({
+    "apiVersion": "landlord.dev/v1alpha1", "kind": "PoolLease",
+    "metadata": {"name": "lessee-c1", "uid": "u2", "generation": 1, "resourceVersion": "20"},
+    "spec": {"pool": "c1", "tenant": "lessee", "purpose": "inference"},
+    "status": {"phase": "Provisioning",
+               "progress": {"step": "Transfer", "summary": "label and taint",
+                            "steps": [{"name": "Transfer", "total": 300,
+                                       "startedAt": "2026-11-27T00:00:00Z"}]},
+               "conditions": [{"type": "Ready", "status": "False", "reason": "Provisioning"}]}})");
+  lease["status"]["progress"]["steps"][0]["completed"] = completed;
+  lease["status"]["conditions"][0]["message"] =
+      std::to_string(300 - completed) + " of 300 nodes of pool c1 still to give to tenant lessee";
+  return api::decode<api::PoolLease>(lease);
+}
+
+TEST(OwnershipTriggers, LeaseStepCountsAreOnlyProgress) {
+  api::PoolLease later = provisioningLease(150);
+  later.metadata.resourceVersion = "21";
+  EXPECT_TRUE(onlyProgressChanged(provisioningLease(100), later));
+}
+
+TEST(OwnershipTriggers, ALeaseChangingPhaseOrFinishingAStepIsMoreThanProgress) {
+  const api::PoolLease before = provisioningLease(299);
+  api::PoolLease active = provisioningLease(300);
+  active.status.phase = "Active";
+  EXPECT_FALSE(onlyProgressChanged(before, active));
+
+  api::PoolLease stepDone = provisioningLease(300);
+  stepDone.status.progress->steps[0].completedAt = "2026-11-27T00:01:00Z";
+  EXPECT_FALSE(onlyProgressChanged(before, stepDone));
+
+  api::PoolLease rerated = provisioningLease(299);
+  rerated.status.hourlyRate = "35.20";
+  EXPECT_FALSE(onlyProgressChanged(before, rerated));
+
+  api::PoolLease notReady = provisioningLease(299);
+  notReady.status.conditions[0].reason = "PoolNotFound";
+  EXPECT_FALSE(onlyProgressChanged(before, notReady));
+}
+
 }  // namespace
 }  // namespace landlord::controllers

@@ -10,6 +10,7 @@
 #include "landlord/controllers/nodes/pool_index.h"
 #include "landlord/controllers/ownership/eviction_blocks.h"
 #include "landlord/controllers/ownership/exemptions.h"
+#include "landlord/controllers/ownership/ownership_ledger.h"
 #include "landlord/controllers/projections/node.h"
 #include "landlord/controllers/projections/pod.h"
 #include "landlord/controllers/wall_clock.h"
@@ -36,6 +37,7 @@ struct Dependencies {
   const placement::Catalog& catalog;
   const OwnershipExemptions& exemptions;  // pods node ownership never evicts
   EvictionBlocks& evictionBlocks;         // evictions a PodDisruptionBudget refused, per node
+  OwnershipLedger& ownershipLedger;       // each node's standing, summed per pool and owner
   kube::EventRecorder* events = nullptr;  // none when null
   DomainMetrics* metrics = nullptr;       // none when null
   WallClock now = systemWallClock();

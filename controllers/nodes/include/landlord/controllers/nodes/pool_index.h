@@ -53,6 +53,7 @@ class PoolIndex {
   std::optional<PoolSummary> summary(const std::string& pool) const;
   // The pool's members, sorted by name (as PoolMembership::members).
   std::vector<NodePtr> members(const std::string& pool) const;
+  std::size_t memberCount(const std::string& pool) const;
   // The one pool the node belongs to now: none when no pool selects it, when
   // several do, or when its pool is being deleted.
   std::optional<std::string> poolOf(const std::string& node) const;

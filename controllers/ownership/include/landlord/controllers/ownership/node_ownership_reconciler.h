@@ -13,6 +13,7 @@
 #include <string>
 
 #include "landlord/controllers/dependencies.h"
+#include "landlord/controllers/ownership/ownership_view.h"
 #include "landlord/operator/controller/reconciler.h"
 #include "landlord/operator/flowcontrol/rate_limiter.h"
 
@@ -20,9 +21,11 @@ namespace landlord::controllers {
 
 class NodeOwnershipReconciler final : public kube::Reconciler {
  public:
-  // Called with a node's pool after the node changed or settled, so the pool's
-  // status and the lease holding it look again.
-  using PoolProgress = std::function<void(const std::string& pool)>;
+  // Called with a node's pool when the node's standing in the ownership ledger
+  // changed, so the pool's status and the lease holding it look again; `settled`
+  // when, by the ledger, every member of the pool is now where its owner wants it
+  // (what the lease waits for: worth looking at at once).
+  using PoolProgress = std::function<void(const std::string& pool, bool settled)>;
 
   explicit NodeOwnershipReconciler(Dependencies deps, PoolProgress progress = nullptr)
       : deps_(std::move(deps)), progress_(std::move(progress)) {}
@@ -35,6 +38,8 @@ class NodeOwnershipReconciler final : public kube::Reconciler {
   static constexpr std::chrono::milliseconds kBlockedPoll{5000};
 
  private:
+  void recordStanding(const std::string& node, const NodeJudgement& judgement, bool blocked);
+
   Dependencies deps_;
   PoolProgress progress_;
 };

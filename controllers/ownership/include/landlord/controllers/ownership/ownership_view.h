@@ -5,6 +5,7 @@
 // and the tenants' namespaces (whose pods are whose). Built once per reconcile, so
 // a walk over a 30,000-node pool reads the tenants once.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "landlord/api/v1alpha1/gpupool.h"
 #include "landlord/api/v1alpha1/poollease.h"
 #include "landlord/controllers/dependencies.h"
+#include "landlord/controllers/ownership/ownership_ledger.h"
 #include "landlord/placement/ownership.h"
 
 namespace landlord::controllers {
@@ -45,6 +47,12 @@ struct OwnershipTally {
   bool settled() const { return converged == members; }
 };
 
+// Identifies an owner for the ledger: mode, tenant, eviction and the lease's uid.
+std::uint64_t ownerKeyOf(const PoolOwner& owner);
+
+// What the ledger keeps of a judgement (`blocked`: its evictions were refused).
+NodeStanding standingOf(const NodeJudgement& judgement, bool blocked);
+
 class OwnershipView {
  public:
   explicit OwnershipView(const Dependencies& deps);
@@ -56,8 +64,13 @@ class OwnershipView {
   // A member against `owner`, as `pool`'s member: what a lease waits for.
   NodeJudgement judgeAs(const kube::Cached<NodeInfo>& node, const std::string& pool,
                         const PoolOwner& owner) const;
-  // Every member of `pool` judged against `owner`.
+  // How far `pool`'s members are from `owner`, from the ownership ledger: O(1)
+  // while they are on their way. When the ledger says every member got there, or
+  // that an eviction was refused (whose reasons it does not keep), the answer is a
+  // walk(), so nothing is decided on the ledger's word alone.
   OwnershipTally tally(const std::string& pool, const PoolOwner& owner) const;
+  // Every member of `pool` judged against `owner`, now.
+  OwnershipTally walk(const std::string& pool, const PoolOwner& owner) const;
 
   std::vector<placement::NodePod> podsOn(const std::string& node) const;
 

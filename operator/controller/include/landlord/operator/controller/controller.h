@@ -38,6 +38,9 @@ class Controller final : public Runnable {
 
   // Event handlers (informers) call this; keys are de-duplicated.
   void enqueue(const Request& request);
+  // Enqueues `request` once `delay` has passed; a request already waiting keeps
+  // the earlier time, so repeated calls coalesce into one reconcile.
+  void enqueueAfter(const Request& request, Clock::Duration delay);
   WorkQueue& queue();
 
   std::string name() const override;
