@@ -2,10 +2,12 @@
 // server, and runs the manager (metrics and health servers, leader election,
 // controllers) until SIGTERM/SIGINT or lost leadership.
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +38,18 @@ namespace {
 
 constexpr const char* kProgram = "landlord-operator";
 constexpr int kExitUsage = 2;
+
+// glibc gives threads that contend for malloc arenas of their own (up to eight
+// per core), and each arena keeps what its threads freed. With the informers,
+// the reconcile workers and the HTTP client's threads, two arenas held the same
+// caches in 14 % less memory at 30,000 nodes (25 % at 2,000), with no change in
+// handover time (e2e/bench/handover-30k, side by side). MALLOC_ARENA_MAX in the
+// environment still decides.
+void limitMallocArenas() {
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) {
+    mallopt(M_ARENA_MAX, 2);
+  }
+}
 
 kube::Logger setUpLogging(const kube::OperatorFlags& flags) {
   auto logger = kube::makeSpdlogLogger("setup", flags.logFormat, flags.logLevel);
@@ -264,6 +278,7 @@ int runOperator(const kube::OperatorFlags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  limitMallocArenas();  // before any thread starts
   kube::OperatorFlags flags;
   try {
     flags = kube::parseFlags(std::vector<std::string>(argv + 1, argv + argc));
