@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "landlord/controllers/leases/pool_claim.h"
+#include "landlord/controllers/ownership/ownership_view.h"
 
 namespace landlord::controllers {
 
@@ -103,7 +104,8 @@ bool changesNodeOwners(const api::PoolLease& before, const api::PoolLease& after
   return before.metadata.uid != after.metadata.uid ||
          before.metadata.generation != after.metadata.generation ||
          before.metadata.deleting() != after.metadata.deleting() ||
-         before.status.phase != after.status.phase || drainDeadline(before) != drainDeadline(after);
+         ownershipOfPhase(before.status.phase) != ownershipOfPhase(after.status.phase) ||
+         drainDeadline(before) != drainDeadline(after);
 }
 
 }  // namespace landlord::controllers

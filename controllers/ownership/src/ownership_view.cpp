@@ -36,25 +36,31 @@ PoolOwner OwnershipView::ownerOf(const api::GpuPool& pool) const {
     return owner;  // a claim of a lease gone (or not yet seen): nobody's until it is
   }
   const api::PoolLease& holder = lease->value;
-  const std::string& phase = holder.status.phase;
+  const PhaseOwnership byPhase = ownershipOfPhase(holder.status.phase);
   const auto tenant = deps_.tenants.get(holder.spec.tenant);
-  if (phase == "Released" || !tenant || tenant->value.metadata.deleting()) {
+  if (byPhase.mode == placement::OwnerMode::Free || !tenant || tenant->value.metadata.deleting()) {
     return owner;
   }
   owner.tenant = holder.spec.tenant;
   owner.lease = holder;
-  if (phase == "Releasing") {
-    owner.mode = placement::OwnerMode::Hold;
-  } else if (phase == "Failed") {
-    // Its drain ran out of time under policy Fail: the nodes stay held, the pods
-    // that would not leave stay, until someone relaxes the policy or deletes it.
-    owner.mode = placement::OwnerMode::Hold;
-    owner.evict = false;
-  } else {
-    owner.mode = placement::OwnerMode::Own;  // claimed: Pending (status not yet written),
-                                             // Provisioning, Active
-  }
+  owner.mode = byPhase.mode;
+  owner.evict = byPhase.evict;
   return owner;
+}
+
+PhaseOwnership ownershipOfPhase(const std::string& phase) {
+  if (phase == "Released") {
+    return {placement::OwnerMode::Free, true};
+  }
+  if (phase == "Releasing") {
+    return {placement::OwnerMode::Hold, true};
+  }
+  if (phase == "Failed") {
+    // The nodes stay held, and the pods that would not leave stay, until someone
+    // relaxes the policy or deletes the lease.
+    return {placement::OwnerMode::Hold, false};
+  }
+  return {placement::OwnerMode::Own, true};
 }
 
 std::optional<std::string> OwnershipView::gpuModelOf(const NodeInfo& node) const {

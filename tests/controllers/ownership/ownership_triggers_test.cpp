@@ -81,6 +81,27 @@ TEST(OwnershipTriggers, LeaseProgressWakesNoNode) {
   EXPECT_FALSE(changesNodeOwners(draining, drained));
 }
 
+TEST(OwnershipTriggers, PhasesThatLeaveTheNodesOwnedWakeNone) {
+  api::PoolLease provisioning = activeLease();
+  provisioning.status.phase = "Provisioning";
+  api::PoolLease pending = activeLease();
+  pending.status.phase = "Pending";
+  EXPECT_FALSE(changesNodeOwners(provisioning, activeLease()));
+  EXPECT_FALSE(changesNodeOwners(pending, provisioning));
+}
+
+TEST(OwnershipTriggers, ReleasingReleasedAndFailedWakeTheNodes) {
+  api::PoolLease releasing = activeLease();
+  releasing.status.phase = "Releasing";
+  api::PoolLease released = activeLease();
+  released.status.phase = "Released";
+  api::PoolLease failed = activeLease();
+  failed.status.phase = "Failed";
+  EXPECT_TRUE(changesNodeOwners(releasing, released));
+  EXPECT_TRUE(changesNodeOwners(releasing, failed));  // held, but no longer evicting
+  EXPECT_TRUE(changesNodeOwners(failed, releasing));
+}
+
 TEST(OwnershipTriggers, LeasePhaseSpecDeletionAndDeadlineWakeTheNodes) {
   api::PoolLease releasing = activeLease();
   releasing.status.phase = "Releasing";

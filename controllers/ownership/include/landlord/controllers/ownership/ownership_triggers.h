@@ -15,7 +15,8 @@ namespace landlord::controllers {
 // The pool's selector (its generation), its deletion mark or its claim changed.
 bool changesNodeOwners(const api::GpuPool& before, const api::GpuPool& after);
 
-// The lease's spec (tenant, pool, drain), its deletion mark, its phase or its
+// The lease's spec (tenant, pool, drain), its deletion mark, what its phase makes
+// of the nodes (ownershipOfPhase: Provisioning to Active changes nothing) or its
 // drain deadline changed: what the node ownership reconcile reads of a lease.
 bool changesNodeOwners(const api::PoolLease& before, const api::PoolLease& after);
 

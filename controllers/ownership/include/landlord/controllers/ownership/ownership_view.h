@@ -47,6 +47,17 @@ struct OwnershipTally {
   bool settled() const { return converged == members; }
 };
 
+// What a claiming lease's phase makes of its pool's nodes: Free once Released,
+// held while Releasing, held without evictions once Failed (its drain ran out of
+// time under policy Fail), else (Pending before its status is written,
+// Provisioning, Active) owned.
+struct PhaseOwnership {
+  placement::OwnerMode mode = placement::OwnerMode::Own;
+  bool evict = true;
+  bool operator==(const PhaseOwnership&) const = default;
+};
+PhaseOwnership ownershipOfPhase(const std::string& phase);
+
 // Identifies an owner for the ledger: mode, tenant, eviction and the lease's uid.
 std::uint64_t ownerKeyOf(const PoolOwner& owner);
 
