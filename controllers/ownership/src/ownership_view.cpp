@@ -12,6 +12,12 @@ namespace {
 
 constexpr std::size_t kExampleReasons = 5;
 
+// Held: carrying the hold, or converged on it (OwnershipTally::held, NodeStanding::held).
+bool heldUnder(const NodeJudgement& judgement, bool converged) {
+  return judgement.owner.mode == placement::OwnerMode::Hold &&
+         (converged || judgement.observed.held());
+}
+
 }  // namespace
 
 OwnershipView::OwnershipView(const Dependencies& deps) : deps_(deps) {
@@ -133,8 +139,7 @@ NodeStanding standingOf(const NodeJudgement& judgement, bool blocked) {
   standing.pool = judgement.desired.pool.value_or("");
   standing.owner = ownerKeyOf(judgement.owner);
   standing.converged = decision.state == placement::NodeState::Converged;
-  standing.held = judgement.owner.mode == placement::OwnerMode::Hold &&
-                  (standing.converged || judgement.observed.held());
+  standing.held = heldUnder(judgement, standing.converged);
   standing.blocked = blocked && decision.leaving > 0;
   standing.podsLeaving = static_cast<std::int64_t>(decision.leaving);
   return standing;
@@ -163,9 +168,7 @@ OwnershipTally OwnershipView::walk(const std::string& pool, const PoolOwner& own
     tally.podsLeaving += static_cast<std::int64_t>(decision.leaving);
     const bool converged = decision.state == placement::NodeState::Converged;
     tally.converged += converged ? 1 : 0;
-    const bool held =
-        owner.mode == placement::OwnerMode::Hold && (converged || judgement.observed.held());
-    tally.held += held ? 1 : 0;
+    tally.held += heldUnder(judgement, converged) ? 1 : 0;
     if (decision.leaving > 0) {
       if (auto reason = deps_.evictionBlocks.reasonFor(node->meta.name)) {
         ++tally.blocked;

@@ -81,22 +81,22 @@ TEST(OwnershipTriggers, LeaseProgressWakesNoNode) {
   EXPECT_FALSE(changesNodeOwners(draining, drained));
 }
 
+api::PoolLease leaseIn(const std::string& phase) {
+  api::PoolLease lease = activeLease();
+  lease.status.phase = phase;
+  return lease;
+}
+
 TEST(OwnershipTriggers, PhasesThatLeaveTheNodesOwnedWakeNone) {
-  api::PoolLease provisioning = activeLease();
-  provisioning.status.phase = "Provisioning";
-  api::PoolLease pending = activeLease();
-  pending.status.phase = "Pending";
+  const api::PoolLease provisioning = leaseIn("Provisioning");
   EXPECT_FALSE(changesNodeOwners(provisioning, activeLease()));
-  EXPECT_FALSE(changesNodeOwners(pending, provisioning));
+  EXPECT_FALSE(changesNodeOwners(leaseIn("Pending"), provisioning));
 }
 
 TEST(OwnershipTriggers, ReleasingReleasedAndFailedWakeTheNodes) {
-  api::PoolLease releasing = activeLease();
-  releasing.status.phase = "Releasing";
-  api::PoolLease released = activeLease();
-  released.status.phase = "Released";
-  api::PoolLease failed = activeLease();
-  failed.status.phase = "Failed";
+  const api::PoolLease releasing = leaseIn("Releasing");
+  const api::PoolLease released = leaseIn("Released");
+  const api::PoolLease failed = leaseIn("Failed");
   EXPECT_TRUE(changesNodeOwners(releasing, released));
   EXPECT_TRUE(changesNodeOwners(releasing, failed));  // held, but no longer evicting
   EXPECT_TRUE(changesNodeOwners(failed, releasing));
