@@ -17,11 +17,8 @@ placement::NodeFacts factsOf(const kube::Cached<NodeInfo>& node) {
 }
 
 std::optional<std::string> labelOf(const NodeInfo& node, std::string_view key) {
-  const auto it = node.labels.find(std::string(key));
-  if (it == node.labels.end()) {
-    return std::nullopt;
-  }
-  return it->second;
+  const auto value = node.labels.get(key);
+  return value ? std::optional<std::string>(*value) : std::nullopt;
 }
 
 template <class Map>
@@ -376,8 +373,8 @@ void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes,
       }
     }
   };
-  auto upsertNode = [&index, report](const kube::Cached<NodeInfo>& node) {
-    report(index.upsertNode(std::make_shared<const kube::Cached<NodeInfo>>(node)));
+  auto upsertNode = [&index, &nodes, report](const kube::Cached<NodeInfo>& node) {
+    report(index.upsertNode(nodes.share(node)));
   };
   nodes.addHandlers(kube::EventHandlers<NodeInfo>{
       upsertNode,
