@@ -106,9 +106,6 @@ void PoolIndex::attach(const std::string& name, NodeEntry& entry) {
     } else {
       pool.unknownProductNodes[info.product].insert(name);
     }
-    if (!labelledAsMember(info, poolName)) {
-      pool.needsLabels.insert(name);
-    }
   }
   for (const auto& [poolName, others] : entry.relation.conflictingIn) {
     PoolEntry& pool = pools_.at(poolName);
@@ -145,7 +142,6 @@ void PoolIndex::detach(const std::string& name, const NodeEntry& entry) {
         pool.unknownProductNodes.erase(it);
       }
     }
-    pool.needsLabels.erase(name);
   }
   for (const auto& [poolName, others] : entry.relation.conflictingIn) {
     PoolEntry& pool = pools_.at(poolName);
@@ -343,9 +339,6 @@ PoolLabelWork PoolIndex::labelWork(const std::string& poolName) const {
       }
     }
     return work;
-  }
-  for (const std::string& name : it->second.needsLabels) {
-    work.members.push_back(nodes_.at(name).node);
   }
   for (const std::string& name : it->second.staleLabelled) {
     work.staleLabelled.push_back(nodes_.at(name).node);
