@@ -50,8 +50,8 @@ class PoolIndexTest : public ::testing::Test {
     std::map<std::string, PoolView> out;
     for (const std::string& name : poolNames) {
       const PoolLabelWork work = index_.labelWork(name);
-      out[name] = PoolView{index_.summary(name), names(index_.members(name)),
-                           names(work.staleLabelled)};
+      out[name] =
+          PoolView{index_.summary(name), names(index_.members(name)), names(work.staleLabelled)};
     }
     return out;
   }
