@@ -160,8 +160,7 @@ void checkNodeName(const Subject& subject, const kube::Lister<NodeInfo>& nodes,
   if (!node) {
     return;
   }
-  const auto poolLabel = node->value.labels.find(std::string(api::kPoolLabel));
-  const std::string pool = poolLabel == node->value.labels.end() ? "" : poolLabel->second;
+  const std::string pool(node->value.labels.get(api::kPoolLabel).value_or(""));
   std::string holderTenant;
   std::string where;
   if (!pool.empty() && subject.holders.contains(pool)) {

@@ -17,11 +17,8 @@ placement::NodeFacts factsOf(const kube::Cached<NodeInfo>& node) {
 }
 
 std::optional<std::string> labelOf(const NodeInfo& node, std::string_view key) {
-  const auto it = node.labels.find(std::string(key));
-  if (it == node.labels.end()) {
-    return std::nullopt;
-  }
-  return it->second;
+  const auto value = node.labels.get(key);
+  return value ? std::optional<std::string>(*value) : std::nullopt;
 }
 
 template <class Map>
@@ -109,9 +106,6 @@ void PoolIndex::attach(const std::string& name, NodeEntry& entry) {
     } else {
       pool.unknownProductNodes[info.product].insert(name);
     }
-    if (!labelledAsMember(info, poolName)) {
-      pool.needsLabels.insert(name);
-    }
   }
   for (const auto& [poolName, others] : entry.relation.conflictingIn) {
     PoolEntry& pool = pools_.at(poolName);
@@ -148,7 +142,6 @@ void PoolIndex::detach(const std::string& name, const NodeEntry& entry) {
         pool.unknownProductNodes.erase(it);
       }
     }
-    pool.needsLabels.erase(name);
   }
   for (const auto& [poolName, others] : entry.relation.conflictingIn) {
     PoolEntry& pool = pools_.at(poolName);
@@ -347,9 +340,6 @@ PoolLabelWork PoolIndex::labelWork(const std::string& poolName) const {
     }
     return work;
   }
-  for (const std::string& name : it->second.needsLabels) {
-    work.members.push_back(nodes_.at(name).node);
-  }
   for (const std::string& name : it->second.staleLabelled) {
     work.staleLabelled.push_back(nodes_.at(name).node);
   }
@@ -376,8 +366,8 @@ void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes,
       }
     }
   };
-  auto upsertNode = [&index, report](const kube::Cached<NodeInfo>& node) {
-    report(index.upsertNode(std::make_shared<const kube::Cached<NodeInfo>>(node)));
+  auto upsertNode = [&index, &nodes, report](const kube::Cached<NodeInfo>& node) {
+    report(index.upsertNode(nodes.share(node)));
   };
   nodes.addHandlers(kube::EventHandlers<NodeInfo>{
       upsertNode,

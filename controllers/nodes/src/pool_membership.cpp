@@ -41,8 +41,7 @@ PoolMembership computeMembership(const std::string& pool, const std::vector<api:
       membership.conflicting.push_back(node);
       otherPools.insert(others.begin(), others.end());
     }
-    auto label = node->value.labels.find(std::string(api::kPoolLabel));
-    if (label != node->value.labels.end() && label->second == pool) {
+    if (node->value.labels.get(api::kPoolLabel) == pool) {
       membership.staleLabelled.push_back(node);
     }
   }

@@ -7,13 +7,12 @@ namespace landlord::controllers {
 
 namespace {
 
-bool expressionMatches(const api::LabelSelectorRequirement& expression,
-                       const std::map<std::string, std::string>& labels) {
+bool expressionMatches(const api::LabelSelectorRequirement& expression, const LabelSet& labels) {
   const std::string& op = expression.operator_;
-  const auto label = labels.find(expression.key);
-  const bool present = label != labels.end();
+  const auto label = labels.get(expression.key);
+  const bool present = label.has_value();
   const bool listed = present && std::find(expression.values.begin(), expression.values.end(),
-                                           label->second) != expression.values.end();
+                                           *label) != expression.values.end();
   if (op == "In") {
     return listed;
   }
@@ -31,14 +30,12 @@ bool expressionMatches(const api::LabelSelectorRequirement& expression,
 
 }  // namespace
 
-bool selectorMatches(const api::LabelSelector& selector,
-                     const std::map<std::string, std::string>& labels) {
+bool selectorMatches(const api::LabelSelector& selector, const LabelSet& labels) {
   if (selector.empty()) {
     return false;
   }
   for (const auto& [key, value] : selector.matchLabels) {
-    auto it = labels.find(key);
-    if (it == labels.end() || it->second != value) {
+    if (labels.get(key) != value) {
       return false;
     }
   }

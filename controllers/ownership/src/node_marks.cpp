@@ -13,8 +13,8 @@ using nlohmann::json;
 namespace {
 
 std::optional<std::string> labelOf(const NodeInfo& node, std::string_view key) {
-  const auto it = node.labels.find(std::string(key));
-  return it == node.labels.end() ? std::nullopt : std::optional<std::string>(it->second);
+  const auto value = node.labels.get(key);
+  return value ? std::optional<std::string>(*value) : std::nullopt;
 }
 
 bool isLandlordTaint(const NodeTaint& taint) {

@@ -30,22 +30,22 @@ NodeInfo projectNode(const json& node) {
   NodeInfo info;
   const json& metadata = node.value("metadata", json::object());
   if (metadata.contains("labels") && metadata["labels"].is_object()) {
+    std::vector<std::pair<std::string, std::string>> labels;
     for (const auto& [key, value] : metadata["labels"].items()) {
       if (value.is_string()) {
-        info.labels.emplace(key, value.get<std::string>());
+        labels.emplace_back(key, value.get<std::string>());
       }
     }
+    info.labels = LabelSet(std::move(labels));
   }
-  if (auto it = info.labels.find(std::string(placement::kGpuProductLabel));
-      it != info.labels.end()) {
-    info.product = it->second;
+  if (auto product = info.labels.get(placement::kGpuProductLabel)) {
+    info.product = *product;
   }
   const json capacity = node.value(json::json_pointer("/status/capacity"), json::object());
   if (capacity.contains(std::string(placement::kGpuResource))) {
     info.gpus = parseCount(capacity[std::string(placement::kGpuResource)]);
-  } else if (auto it = info.labels.find(std::string(placement::kGpuCountLabel));
-             it != info.labels.end()) {
-    info.gpus = parseCount(json(it->second));
+  } else if (auto count = info.labels.get(placement::kGpuCountLabel)) {
+    info.gpus = parseCount(json(*count));
   }
   const json spec = node.value("spec", json::object());
   info.unschedulable = spec.value("unschedulable", false);

@@ -1,4 +1,4 @@
-// The Pod projection (node, phase, termination, DaemonSet, labels) and its indexes.
+// The Pod projection (node, phase, termination, DaemonSet) and its indexes.
 #include "landlord/controllers/projections/pod.h"
 
 namespace landlord::controllers {
@@ -14,13 +14,6 @@ PodInfo projectPod(const json& pod) {
   for (const json& owner : metadata.value("ownerReferences", json::array())) {
     if (owner.value("kind", "") == "DaemonSet" && owner.value("controller", false)) {
       info.daemonSet = owner.value("name", "");
-    }
-  }
-  if (metadata.contains("labels") && metadata["labels"].is_object()) {
-    for (const auto& [key, value] : metadata["labels"].items()) {
-      if (value.is_string()) {
-        info.labels.emplace(key, value.get<std::string>());
-      }
     }
   }
   return info;

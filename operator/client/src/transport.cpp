@@ -16,7 +16,10 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <variant>
+#include <vector>
 
+#include "beast_connection.h"
 #include "landlord/operator/base/errors.h"
 #include "landlord/operator/client/tls_material.h"
 
@@ -130,65 +133,42 @@ class HttpsTransport final : public Transport {
   explicit HttpsTransport(const RestConfig& config)
       : config_(config),
         address_(parseServer(config.server)),
+        serverName_(config.tlsServerName.empty() ? address_.host : config.tlsServerName),
         tokens_(config.token, config.tokenFile),
-        tls_(validatedTlsMaterial(config)),
-        client_(makeClient(config.timeout)) {}
+        tls_(validatedTlsMaterial(config)) {
+    if (address_.https) {
+      tls_->install(tlsContext_.native_handle());
+      if (!tls_->trust) {
+        tlsContext_.set_default_verify_paths();  // no CA in the kubeconfig: the system's
+      }
+      tlsContext_.set_verify_mode(config_.insecureSkipTlsVerify ? boost::asio::ssl::verify_none
+                                                                : boost::asio::ssl::verify_peer);
+    }
+  }
 
+  // Request and response on the caller's thread, over a kept-alive connection
+  // from the pool (a new one when none is idle).
   HttpResponse send(const HttpRequest& request) override {
     RequestContext context{config_.server, request.method, request.path};
+    const BeastConnection::Request message = toBeast(request);
     for (int attempt = 0;; ++attempt) {
-      std::shared_ptr<http::client::http_client> client = pooledClient();
-      try {
-        return sendOnce(*client, request);
-      } catch (const std::exception& error) {
-        // Pooled keep-alive connections the server closed (e.g. when the API
-        // server restarted) fail on first use: drop the pool and retry once
-        // when the request cannot have been processed.
-        if (attempt == 0 && isStaleConnection(request, error.what())) {
-          replacePool(client);
-          continue;
-        }
-        throwTransportError(context, error);
+      std::unique_ptr<BeastConnection> connection = checkOut();
+      const bool reused = connection->everUsed();
+      auto result = connection->roundTrip(message);
+      if (auto* response = std::get_if<HttpResponse>(&result)) {
+        checkIn(std::move(connection));
+        return std::move(*response);
       }
-    }
-  }
-
-  std::shared_ptr<http::client::http_client> pooledClient() const {
-    std::lock_guard lock(clientMutex_);
-    return client_;
-  }
-
-  void replacePool(const std::shared_ptr<http::client::http_client>& stale) {
-    std::lock_guard lock(clientMutex_);
-    if (client_ == stale) {
-      client_ = makeClient(config_.timeout);
-    }
-  }
-
-  HttpResponse sendOnce(http::client::http_client& client, const HttpRequest& request) {
-    {
-      http::http_response response = client.request(toCpprest(request)).get();
-      HttpResponse out;
-      out.status = response.status_code();
-      out.body = response.extract_utf8string(true).get();
-      auto retry = response.headers().find("Retry-After");
-      if (retry != response.headers().end()) {
-        try {
-          out.retryAfterSeconds = std::stoi(retry->second);
-        } catch (const std::exception&) {
-        }
+      const RoundTripError& error = std::get<RoundTripError>(result);
+      // A kept-alive connection the server closed just as it was taken (the API
+      // server restarted, or timed it out): retry once on a fresh connection when
+      // the request cannot have been processed.
+      if (attempt == 0 && reused && !error.responseStarted &&
+          (!error.requestWritten || request.method == "GET")) {
+        continue;
       }
-      return out;
+      throwTransportError(context, std::runtime_error(error.what));
     }
-  }
-
-  static bool isStaleConnection(const HttpRequest& request, std::string_view what) {
-    if (what.starts_with("Failed to write request")) {
-      return true;
-    }
-    return request.method == "GET" && (what.starts_with("Failed to read HTTP status line") ||
-                                       what.find("End of file") != std::string_view::npos ||
-                                       what.find("reset by peer") != std::string_view::npos);
   }
 
   std::unique_ptr<ResponseStream> stream(const HttpRequest& request,
@@ -242,14 +222,8 @@ class HttpsTransport final : public Transport {
     out.headers().add("User-Agent",
                       config_.userAgent.empty() ? defaultUserAgent() : config_.userAgent);
     out.headers().add("Accept", request.accept);
-    std::string token = tokens_.token();
-    if (!token.empty()) {
-      out.headers().add("Authorization", "Bearer " + token);
-    } else if (!config_.username.empty()) {
-      const std::string credentials = config_.username + ":" + config_.password;
-      out.headers().add("Authorization",
-                        "Basic " + utility::conversions::to_base64(std::vector<unsigned char>(
-                                       credentials.begin(), credentials.end())));
+    if (std::string credentials = authorization(); !credentials.empty()) {
+      out.headers().add("Authorization", credentials);
     }
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
         request.method == "PATCH") {
@@ -272,15 +246,82 @@ class HttpsTransport final : public Transport {
     throw TransportError(context, what);
   }
 
+  std::string authorization() {
+    std::string token = tokens_.token();
+    if (!token.empty()) {
+      return "Bearer " + token;
+    }
+    if (!config_.username.empty()) {
+      const std::string credentials = config_.username + ":" + config_.password;
+      return "Basic " + utility::conversions::to_base64(
+                            std::vector<unsigned char>(credentials.begin(), credentials.end()));
+    }
+    return {};
+  }
+
+  BeastConnection::Request toBeast(const HttpRequest& request) {
+    namespace beast_http = boost::beast::http;
+    BeastConnection::Request out;
+    out.version(11);
+    const beast_http::verb verb = beast_http::string_to_verb(request.method);
+    if (verb == beast_http::verb::unknown) {
+      out.method_string(request.method);
+    } else {
+      out.method(verb);
+    }
+    out.target(request.path);
+    out.set(beast_http::field::host, hostPort(address_));
+    out.set(beast_http::field::user_agent,
+            config_.userAgent.empty() ? defaultUserAgent() : config_.userAgent);
+    out.set(beast_http::field::accept, request.accept);
+    if (std::string credentials = authorization(); !credentials.empty()) {
+      out.set(beast_http::field::authorization, credentials);
+    }
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+      out.set(beast_http::field::content_type,
+              request.contentType.empty() ? "application/json" : request.contentType);
+      out.body() = request.body;
+      out.prepare_payload();
+    }
+    return out;
+  }
+
+  std::unique_ptr<BeastConnection> checkOut() {
+    {
+      std::lock_guard lock(idleMutex_);
+      while (!idle_.empty()) {
+        std::unique_ptr<BeastConnection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        if (connection->reusable()) {
+          return connection;
+        }
+      }
+    }
+    return std::make_unique<BeastConnection>(address_, address_.https ? &tlsContext_ : nullptr,
+                                             serverName_, config_.timeout);
+  }
+
+  void checkIn(std::unique_ptr<BeastConnection> connection) {
+    std::lock_guard lock(idleMutex_);
+    if (idle_.size() < kMaxIdleConnections) {
+      idle_.push_back(std::move(connection));
+    }
+  }
+
+  // As many as the busiest moment needed, up to client-go's default per host.
+  static constexpr std::size_t kMaxIdleConnections = 100;
+
   const RestConfig config_;
   const ServerAddress address_;
+  const std::string serverName_;
   mutable TokenSource tokens_;
-  // Shared with every connection's context callback, which may outlive this.
+  // Shared with every watch connection's context callback, which may outlive this.
   std::shared_ptr<const TlsMaterial> tls_;
-  mutable std::mutex clientMutex_;
-  // Thread-safe itself and pools connections; the pointer is guarded by
-  // clientMutex_ (replaced when its connections went stale).
-  std::shared_ptr<http::client::http_client> client_;
+  // One context for every request connection, with the trust and identity above.
+  boost::asio::ssl::context tlsContext_{boost::asio::ssl::context::tls_client};
+  std::mutex idleMutex_;
+  std::vector<std::unique_ptr<BeastConnection>> idle_;  // guarded by idleMutex_
 };
 
 }  // namespace

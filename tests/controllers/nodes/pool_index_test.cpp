@@ -36,7 +36,6 @@ class PoolIndexTest : public ::testing::Test {
   struct PoolView {
     std::optional<PoolSummary> summary;
     std::vector<std::string> members;
-    std::vector<std::string> needsLabels;
     std::vector<std::string> staleLabelled;
     bool operator==(const PoolView&) const = default;
   };
@@ -51,8 +50,8 @@ class PoolIndexTest : public ::testing::Test {
     std::map<std::string, PoolView> out;
     for (const std::string& name : poolNames) {
       const PoolLabelWork work = index_.labelWork(name);
-      out[name] = PoolView{index_.summary(name), names(index_.members(name)), names(work.members),
-                           names(work.staleLabelled)};
+      out[name] =
+          PoolView{index_.summary(name), names(index_.members(name)), names(work.staleLabelled)};
     }
     return out;
   }
@@ -117,7 +116,6 @@ class PoolIndexTest : public ::testing::Test {
     for (const auto& [pool, labelledNodes] : orphans) {
       orphanPools.push_back(pool);
       const PoolLabelWork work = index_.labelWork(pool);
-      EXPECT_TRUE(work.members.empty()) << pool << " " << when;
       EXPECT_EQ(names(work.staleLabelled), labelledNodes) << pool << " " << when;
     }
     EXPECT_EQ(index_.orphanLabelledPools(), orphanPools) << when;
@@ -224,7 +222,7 @@ TEST_F(PoolIndexTest, NodeEventsReportOnlyThePoolsTheyChange) {
   EXPECT_EQ(changed_, (std::vector<std::string>{"c1", "c2"})) << "member of c2, stale in c1";
 }
 
-TEST_F(PoolIndexTest, LabelWorkNamesOnlyNodesWhoseLabelsAreWrong) {
+TEST_F(PoolIndexTest, LabelWorkNamesOnlyNonMembersStillLabelledWithThePool) {
   putPool(pool("c1", "c1"));
   json labelled = node("right", "c1", "NVIDIA-GB200", 4);
   labelled["metadata"]["labels"]["landlord.dev/pool"] = "c1";
@@ -241,7 +239,6 @@ TEST_F(PoolIndexTest, LabelWorkNamesOnlyNodesWhoseLabelsAreWrong) {
   putNode(left);
 
   const PoolLabelWork work = index_.labelWork("c1");
-  EXPECT_EQ(names(work.members), (std::vector<std::string>{"bare", "wrong-model"}));
   EXPECT_EQ(names(work.staleLabelled), (std::vector<std::string>{"left"}));
   EXPECT_FALSE(index_.summary("unknown-pool").has_value());
 }
@@ -257,7 +254,6 @@ TEST_F(PoolIndexTest, RemovingAPoolOrphansTheNodesLabelledWithIt) {
   dropPool("c1");
   EXPECT_EQ(index_.orphanLabelledPools(), (std::vector<std::string>{"c1"}));
   const PoolLabelWork work = index_.labelWork("c1");
-  EXPECT_TRUE(work.members.empty());
   EXPECT_EQ(names(work.staleLabelled), (std::vector<std::string>{"member", "stale"}));
   EXPECT_TRUE(index_.labelWork("c2").staleLabelled.empty());
   expectSameAsFullWalk("after c1 was removed");

@@ -164,6 +164,34 @@ TEST(KubeInformer, HandlersSeeOldAndNewProjections) {
   EXPECT_EQ(informer.list().size(), 1u);
 }
 
+TEST(KubeInformer, AHandlerSharesTheCachedObjectInsteadOfCopyingIt) {
+  FakeClient fake;
+  Informer<NodeView> informer(fake, resources::nodes(), projectNode);
+  std::vector<Informer<NodeView>::Ptr> kept;
+  informer.addHandlers(EventHandlers<NodeView>{
+      [&](const Cached<NodeView>& added) { kept.push_back(informer.share(added)); },
+      [&](const Cached<NodeView>&, const Cached<NodeView>& updated) {
+        kept.push_back(informer.share(updated));
+      },
+      nullptr});
+  informer.beginReplace();
+  informer.replaceItem(node("n1", "H100", 8, "1"));
+  informer.endReplace("1");
+  informer.apply(WatchEventType::Modified, node("n1", "H200", 8, "2"));
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_NE(kept[0], kept[1]);
+  EXPECT_EQ(kept[1], informer.get("n1")) << "the very object the store holds";
+  EXPECT_EQ(kept[0]->value.gpuProduct, "H100") << "the replaced version stays whole";
+
+  // An object the store does not hold (any more) is copied, never aliased.
+  Cached<NodeView> elsewhere{{"", "n1", "u-n1", "9"}, {"B200", 8, false}, {}};
+  const auto copy = informer.share(elsewhere);
+  EXPECT_NE(copy.get(), &elsewhere);
+  EXPECT_NE(copy, informer.get("n1"));
+  EXPECT_EQ(copy->value.gpuProduct, "B200");
+  EXPECT_EQ(copy->meta.resourceVersion, "9");
+}
+
 TEST(KubeInformer, AnEventThatChangesNothingProjectedWakesNoHandlerButKeepsItsVersion) {
   FakeClient fake;
   Informer<NodeView> informer(fake, resources::nodes(), projectNode, nodeIndexers());

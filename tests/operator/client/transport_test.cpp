@@ -19,11 +19,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// How the loopback server answers.
+struct Answer {
+  std::string body = "{}";
+  bool closeAfterEach = false;  // close the connection after each response, unannounced
+  bool silent = false;          // read requests, never answer
+};
+
 // A keep-alive HTTP/1.1 server on loopback port 0 that answers every request
-// with {} and records what it received.
+// with `answer` and records what it received.
 class LoopbackServer {
  public:
-  LoopbackServer() {
+  explicit LoopbackServer(Answer answer = {}) : answer_(std::move(answer)) {
     listener_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -97,14 +104,28 @@ class LoopbackServer {
         requests_.push_back(head);
       }
       buffer.erase(0, end + 4 + length);
-      static constexpr char kResponse[] =
-          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
-      if (write(fd, kResponse, sizeof kResponse - 1) < 0)
+      if (answer_.silent)
+        continue;
+      const std::string response =
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+          std::to_string(answer_.body.size()) + "\r\n\r\n" + answer_.body;
+      if (!writeAll(fd, response) || answer_.closeAfterEach)
         break;
     }
     close(fd);
   }
+  static bool writeAll(int fd, const std::string& bytes) {
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      ssize_t n = write(fd, bytes.data() + sent, bytes.size() - sent);
+      if (n <= 0)
+        return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
 
+  const Answer answer_;
   int listener_ = -1;
   int port_ = 0;
   std::atomic<int> accepted_{0};
@@ -131,10 +152,60 @@ TEST(KubeTransport, SendsUserAgentAndReusesTheConnection) {
   auto requests = server.requests();
   ASSERT_EQ(requests.size(), static_cast<std::size_t>(kRequests));
   EXPECT_NE(requests[0].find("GET /api/v1/nodes HTTP/1.1"), std::string::npos);
-  EXPECT_NE(requests[0].find("User-Agent:landlord/0.1.0"), std::string::npos);
-  // cpprest returns a connection to its pool asynchronously, so a request
-  // may occasionally open a second one; most must reuse.
-  EXPECT_LE(server.accepted(), kRequests / 2) << "connections are not reused";
+  EXPECT_NE(requests[0].find("User-Agent: landlord/0.1.0"), std::string::npos) << requests[0];
+  EXPECT_EQ(server.accepted(), 1) << "one caller at a time needs one connection";
+}
+
+TEST(KubeTransport, AConnectionTheServerClosedWhileIdleCarriesNoRequest) {
+  LoopbackServer server(Answer{.closeAfterEach = true});
+  RestConfig config;
+  config.server = server.url();
+  auto transport = makeHttpsTransport(config);
+  for (const char* method : {"GET", "PATCH", "GET", "POST"}) {
+    // Give the close time to arrive, as it does between a controller's requests.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    HttpResponse response =
+        transport->send(HttpRequest{method, "/api/v1/nodes/n1", "", "{}", "application/json"});
+    EXPECT_EQ(response.status, 200) << method;
+  }
+  EXPECT_EQ(server.requests().size(), 4u) << "each request sent once";
+  EXPECT_EQ(server.accepted(), 4);
+}
+
+TEST(KubeTransport, ReadsAResponseOfManyMegabytesWhole) {
+  // A list of 500 nodes is megabytes; Beast's default response limit is 8 MB.
+  const std::string big = "\"" + std::string(20 * 1024 * 1024, 'x') + "\"";
+  LoopbackServer server(Answer{.body = big});
+  RestConfig config;
+  config.server = server.url();
+  auto transport = makeHttpsTransport(config);
+  HttpResponse response =
+      transport->send(HttpRequest{"GET", "/api/v1/nodes", "", "", "application/json"});
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body.size(), big.size());
+}
+
+TEST(KubeTransport, AServerThatNeverAnswersFailsTheRequestAfterTheTimeout) {
+  LoopbackServer server(Answer{.silent = true});
+  RestConfig config;
+  config.server = server.url();
+  config.timeout = std::chrono::milliseconds(300);
+  auto transport = makeHttpsTransport(config);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    transport->send(HttpRequest{"PATCH", "/api/v1/nodes/n1", "", "{}", "application/json"});
+    FAIL() << "expected TransportError";
+  } catch (const TransportError& error) {
+    EXPECT_NE(std::string(error.what()).find("no answer within the request timeout"),
+              std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("PATCH " + config.server + "/api/v1/nodes/n1"),
+              std::string::npos)
+        << error.what();
+  }
+  // Not a timing test: a request must not hang for good, nor be sent twice.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST(KubeTransport, ReReadsTheTokenFileWhenItRotates) {
@@ -156,8 +227,8 @@ TEST(KubeTransport, ReReadsTheTokenFileWhenItRotates) {
   transport->send(HttpRequest{"GET", "/api", "", "", "application/json"});
   auto requests = server.requests();
   ASSERT_EQ(requests.size(), 2u);
-  EXPECT_NE(requests[0].find("Authorization:Bearer first"), std::string::npos);
-  EXPECT_NE(requests[1].find("Authorization:Bearer second"), std::string::npos);
+  EXPECT_NE(requests[0].find("Authorization: Bearer first"), std::string::npos);
+  EXPECT_NE(requests[1].find("Authorization: Bearer second"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -27,11 +27,10 @@
 
 namespace landlord::controllers {
 
-// Nodes whose landlord.dev/pool or landlord.dev/gpu-model label is not what the
-// pool's controller writes: members not (or wrongly) labelled, and non-members
-// still labelled with the pool.
+// Nodes whose landlord.dev/pool label the pool's controller must take back:
+// non-members still labelled with the pool. (Members are labelled by their own
+// ownership reconciles.)
 struct PoolLabelWork {
-  std::vector<NodePtr> members;
   std::vector<NodePtr> staleLabelled;
 };
 
@@ -74,7 +73,6 @@ class PoolIndex {
     std::map<std::string, std::set<std::string>> unknownProductNodes;   // product -> names
     std::set<std::string> conflicting;                                  // names
     std::map<std::string, int> conflictingWith;  // other pool -> conflicting nodes shared
-    std::set<std::string> needsLabels;           // members whose labels must be written
     std::set<std::string> staleLabelled;         // non-members labelled with this pool
   };
 

@@ -5,11 +5,12 @@
 // Ready and schedulable, and its taints.
 
 #include <cstdint>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "landlord/controllers/projections/label_set.h"
 
 namespace landlord::controllers {
 
@@ -21,7 +22,7 @@ struct NodeTaint {
 };
 
 struct NodeInfo {
-  std::map<std::string, std::string> labels;
+  LabelSet labels;
   std::string product;    // nvidia.com/gpu.product label
   std::int64_t gpus = 0;  // capacity nvidia.com/gpu (falls back to the gpu.count label)
   bool unschedulable = false;

@@ -3,7 +3,6 @@
 // What the controllers keep of a Pod in the informer cache, and the index that
 // finds a node's pods.
 
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -16,7 +15,6 @@ struct PodInfo {
   std::string phase;
   bool terminating = false;
   std::string daemonSet;  // the DaemonSet controlling the pod; empty when none
-  std::map<std::string, std::string> labels;
   bool operator==(const PodInfo&) const = default;  // equal projections wake no handler
 };
 

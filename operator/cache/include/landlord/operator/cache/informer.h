@@ -128,6 +128,16 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     return store_.byIndex(index, value);
   }
   const Store<T>& store() const { return store_; }
+  // The store's own pointer to an object a handler was given, so that an index kept
+  // beside the cache shares it rather than holding a second copy; a copy when the
+  // store no longer holds that very version.
+  Ptr share(const Cached<T>& seen) const {
+    Ptr stored = store_.get(seen.meta.key());
+    if (stored.get() == &seen) {
+      return stored;
+    }
+    return std::make_shared<const Cached<T>>(seen);
+  }
   // Watch events and re-listed objects that changed nothing the handlers see,
   // so woke none of them.
   std::uint64_t unchangedEvents() const { return unchangedEvents_.load(); }

@@ -51,10 +51,11 @@ class Transport {
   virtual std::string server() const = 0;
 };
 
-// HTTPS (or HTTP for plain "http://" servers) over cpprestsdk and OpenSSL:
-// verifies the server against the configured CA, TLS 1.2 minimum, client
-// certificates, bearer token (file re-read on change), connection reuse,
-// per-request timeout, User-Agent.
+// HTTPS (or HTTP for plain "http://" servers) with OpenSSL: verifies the server
+// against the configured CA, TLS 1.2 minimum, client certificates, bearer token
+// (file re-read on change), per-request timeout, User-Agent. send() runs on the
+// caller's thread over a pool of kept-alive Boost.Beast connections; stream()
+// (watches) over cpprestsdk.
 std::unique_ptr<Transport> makeHttpsTransport(const RestConfig& config);
 
 // Connects once with OpenSSL alone and explains why the handshake fails, e.g.

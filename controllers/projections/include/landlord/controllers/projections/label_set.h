@@ -1,0 +1,69 @@
+#pragma once
+
+// An object's labels in one allocation: the informer caches keep one per Node and
+// Pod, and at 30,000 nodes a map of strings per node cost more than everything
+// else the projection keeps. Keys are sorted and unique; lookups scan, which is as
+// fast as a tree for the dozen labels a node carries.
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace landlord::controllers {
+
+class LabelSet {
+ public:
+  using Label = std::pair<std::string_view, std::string_view>;
+
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Label;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Label;
+
+    Iterator() = default;
+    Label operator*() const;
+    Iterator& operator++();
+    Iterator operator++(int);
+    bool operator==(const Iterator& other) const { return at_ == other.at_; }
+
+   private:
+    friend class LabelSet;
+    explicit Iterator(const char* at) : at_(at) {}
+    const char* at_ = nullptr;
+  };
+
+  LabelSet() = default;
+  // A later duplicate key replaces an earlier one, as in a JSON object.
+  LabelSet(std::initializer_list<std::pair<std::string, std::string>> labels);
+  explicit LabelSet(const std::map<std::string, std::string>& labels);
+  explicit LabelSet(std::vector<std::pair<std::string, std::string>> labels);
+
+  std::optional<std::string_view> get(std::string_view key) const;
+  bool contains(std::string_view key) const { return get(key).has_value(); }
+  std::size_t size() const;
+  bool empty() const { return encoded_.empty(); }
+  Iterator begin() const { return Iterator(encoded_.data()); }
+  Iterator end() const { return Iterator(encoded_.data() + encoded_.size()); }
+  std::map<std::string, std::string> toMap() const;
+  // Heap bytes held beyond the object itself (0 when the labels fit inline).
+  std::size_t heapBytes() const;
+
+  bool operator==(const LabelSet&) const = default;
+
+ private:
+  // Each label as [key length][key][value length][value], lengths as 32-bit
+  // native integers, in key order.
+  std::string encoded_;
+};
+
+}  // namespace landlord::controllers
