@@ -39,7 +39,13 @@ ServerAddress parseServer(const std::string& server) {
     rest = rest.substr(7);
     address.https = false;
   }
-  rest = rest.substr(0, rest.find('/'));
+  if (const std::size_t slash = rest.find('/'); slash != std::string::npos) {
+    address.pathPrefix = rest.substr(slash);
+    while (!address.pathPrefix.empty() && address.pathPrefix.back() == '/') {
+      address.pathPrefix.pop_back();
+    }
+    rest = rest.substr(0, slash);
+  }
   std::size_t colon = rest.rfind(':');
   std::size_t bracket = rest.rfind(']');
   if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {

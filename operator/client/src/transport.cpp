@@ -269,7 +269,7 @@ class HttpsTransport final : public Transport {
     } else {
       out.method(verb);
     }
-    out.target(request.path);
+    out.target(address_.pathPrefix + request.path);
     out.set(beast_http::field::host, hostPort(address_));
     out.set(beast_http::field::user_agent,
             config_.userAgent.empty() ? defaultUserAgent() : config_.userAgent);

@@ -156,6 +156,19 @@ TEST(KubeTransport, SendsUserAgentAndReusesTheConnection) {
   EXPECT_EQ(server.accepted(), 1) << "one caller at a time needs one connection";
 }
 
+TEST(KubeTransport, AServerUrlWithAPathSendsEveryRequestUnderIt) {
+  // As a Rancher-style proxy's kubeconfig names its clusters.
+  LoopbackServer server;
+  RestConfig config;
+  config.server = server.url() + "/k8s/clusters/c-1/";
+  auto transport = makeHttpsTransport(config);
+  transport->send(HttpRequest{"GET", "/api/v1/nodes?limit=500", "", "", "application/json"});
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].rfind("GET /k8s/clusters/c-1/api/v1/nodes?limit=500 HTTP/1.1", 0), 0u)
+      << requests[0];
+}
+
 TEST(KubeTransport, AConnectionTheServerClosedWhileIdleCarriesNoRequest) {
   LoopbackServer server(Answer{.closeAfterEach = true});
   RestConfig config;

@@ -13,9 +13,10 @@ struct ServerAddress {
   std::string host;  // without IPv6 brackets
   std::string port;
   bool https = true;
+  std::string pathPrefix;  // "" or "/prefix" (a proxy's path to the API server), no trailing '/'
 };
 
-// "https://[::1]:6443/prefix" -> {"::1", "6443", true}.
+// "https://[::1]:6443/prefix/" -> {"::1", "6443", true, "/prefix"}.
 ServerAddress parseServer(const std::string& server);
 
 // "host:port", with brackets around an IPv6 host.
