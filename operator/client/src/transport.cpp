@@ -219,14 +219,12 @@ class HttpsTransport final : public Transport {
   http::http_request toCpprest(const HttpRequest& request) {
     http::http_request out(request.method);
     out.set_request_uri(request.path);
-    out.headers().add("User-Agent",
-                      config_.userAgent.empty() ? defaultUserAgent() : config_.userAgent);
+    out.headers().add("User-Agent", userAgent());
     out.headers().add("Accept", request.accept);
     if (std::string credentials = authorization(); !credentials.empty()) {
       out.headers().add("Authorization", credentials);
     }
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
+    if (carriesBody(request)) {
       out.set_body(request.body,
                    request.contentType.empty() ? "application/json" : request.contentType);
     }
@@ -244,6 +242,16 @@ class HttpsTransport final : public Transport {
       throw TlsError(context, "TLS handshake failed: " + (cause.empty() ? what : cause));
     }
     throw TransportError(context, what);
+  }
+
+  std::string userAgent() const {
+    return config_.userAgent.empty() ? defaultUserAgent() : config_.userAgent;
+  }
+
+  // Requests that send a body, even an empty one, with its Content-Type.
+  static bool carriesBody(const HttpRequest& request) {
+    return !request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+           request.method == "PATCH";
   }
 
   std::string authorization() {
@@ -271,14 +279,12 @@ class HttpsTransport final : public Transport {
     }
     out.target(address_.pathPrefix + request.path);
     out.set(beast_http::field::host, hostPort(address_));
-    out.set(beast_http::field::user_agent,
-            config_.userAgent.empty() ? defaultUserAgent() : config_.userAgent);
+    out.set(beast_http::field::user_agent, userAgent());
     out.set(beast_http::field::accept, request.accept);
     if (std::string credentials = authorization(); !credentials.empty()) {
       out.set(beast_http::field::authorization, credentials);
     }
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
+    if (carriesBody(request)) {
       out.set(beast_http::field::content_type,
               request.contentType.empty() ? "application/json" : request.contentType);
       out.body() = request.body;
