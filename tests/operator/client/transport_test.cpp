@@ -24,6 +24,7 @@ struct Answer {
   std::string body = "{}";
   bool closeAfterEach = false;  // close the connection after each response, unannounced
   bool silent = false;          // read requests, never answer
+  std::string raw = "";         // when set, sent as the whole response, byte by byte
 };
 
 // A keep-alive HTTP/1.1 server on loopback port 0 that answers every request
@@ -106,6 +107,14 @@ class LoopbackServer {
       buffer.erase(0, end + 4 + length);
       if (answer_.silent)
         continue;
+      if (!answer_.raw.empty()) {
+        for (char byte : answer_.raw) {
+          if (write(fd, &byte, 1) != 1)
+            break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        continue;
+      }
       const std::string response =
           "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
           std::to_string(answer_.body.size()) + "\r\n\r\n" + answer_.body;
@@ -196,6 +205,35 @@ TEST(KubeTransport, ReadsAResponseOfManyMegabytesWhole) {
       transport->send(HttpRequest{"GET", "/api/v1/nodes", "", "", "application/json"});
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body.size(), big.size());
+}
+
+TEST(KubeTransport, AResponseArrivingOneByteAtATimeIsReadWhole) {
+  LoopbackServer server(Answer{.raw = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: "
+                                      "3\r\nContent-Length: 7\r\n\r\n{\"a\":1}"});
+  RestConfig config;
+  config.server = server.url();
+  auto transport = makeHttpsTransport(config);
+  HttpResponse response = transport->send(HttpRequest{"GET", "/api", "", "", "application/json"});
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(response.retryAfterSeconds, 3);
+  EXPECT_EQ(response.body, "{\"a\":1}");
+}
+
+TEST(KubeTransport, AMalformedResponseIsATransportErrorAndItsConnectionIsNotReused) {
+  LoopbackServer server(Answer{.raw = "HTTP/1.1 two hundred OK\r\n\r\n"});
+  RestConfig config;
+  config.server = server.url();
+  auto transport = makeHttpsTransport(config);
+  for (int i = 0; i < 2; ++i) {
+    try {
+      transport->send(HttpRequest{"PATCH", "/api/v1/nodes/n1", "", "{}", "application/json"});
+      FAIL() << "expected TransportError";
+    } catch (const TransportError& error) {
+      EXPECT_NE(std::string(error.what()).find("read"), std::string::npos) << error.what();
+    }
+  }
+  EXPECT_EQ(server.requests().size(), 2u) << "each request sent once";
+  EXPECT_EQ(server.accepted(), 2) << "a connection that read garbage is dropped";
 }
 
 TEST(KubeTransport, AServerThatNeverAnswersFailsTheRequestAfterTheTimeout) {
