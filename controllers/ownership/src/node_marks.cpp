@@ -12,11 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-std::optional<std::string> labelOf(const NodeInfo& node, std::string_view key) {
-  const auto value = node.labels.get(key);
-  return value ? std::optional<std::string>(*value) : std::nullopt;
-}
-
 bool isLandlordTaint(const NodeTaint& taint) {
   return taint.key == api::kTenantTaintKey || taint.key == api::kHoldTaintKey;
 }
@@ -51,9 +46,9 @@ std::vector<NodeTaint> taintsFor(const NodeInfo& node, const placement::NodeMark
 
 placement::NodeMarks marksOf(const NodeInfo& node) {
   placement::NodeMarks marks;
-  marks.pool = labelOf(node, api::kPoolLabel);
-  marks.gpuModel = labelOf(node, api::kGpuModelLabel);
-  marks.tenant = labelOf(node, api::kTenantLabel);
+  marks.pool = node.label(api::kPoolLabel);
+  marks.gpuModel = node.label(api::kGpuModelLabel);
+  marks.tenant = node.label(api::kTenantLabel);
   for (const NodeTaint& taint : node.taints) {
     if (taint.key == api::kTenantTaintKey) {
       marks.tenantTaints.push_back({taint.value, taint.effect});
