@@ -5,6 +5,7 @@
 #include <array>
 
 #include "landlord/placement/labels.h"
+#include "packed_text.h"
 
 namespace landlord::controllers {
 
@@ -61,25 +62,6 @@ constexpr std::array<std::string_view, 44> kWellKnownKeys{
 };
 static_assert(kWellKnownKeys.size() < 0x80, "a well-known key's tag must fit one byte");
 
-void appendLength(std::string& out, std::size_t length) {
-  while (length >= 0x80) {
-    out.push_back(static_cast<char>((length & 0x7f) | 0x80));
-    length >>= 7;
-  }
-  out.push_back(static_cast<char>(length));
-}
-
-std::size_t readLength(const char*& at) {
-  std::size_t length = 0;
-  for (int shift = 0;; shift += 7) {
-    const auto byte = static_cast<unsigned char>(*at++);
-    length |= static_cast<std::size_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) {
-      return length;
-    }
-  }
-}
-
 std::size_t wellKnownTag(std::string_view key) {
   const auto it = std::find(kWellKnownKeys.begin(), kWellKnownKeys.end(), key);
   return it == kWellKnownKeys.end() ? 0 : static_cast<std::size_t>(it - kWellKnownKeys.begin()) + 1;
@@ -91,19 +73,12 @@ void appendKey(std::string& out, std::string_view key) {
     return;
   }
   out.push_back('\0');
-  appendLength(out, key.size());
-  out.append(key);
+  packed::appendText(out, key);
 }
 
 std::string_view readKey(const char*& at) {
   const auto tag = static_cast<unsigned char>(*at++);
-  if (tag != 0) {
-    return kWellKnownKeys[tag - 1];
-  }
-  const std::size_t length = readLength(at);
-  const std::string_view key(at, length);
-  at += length;
-  return key;
+  return tag != 0 ? kWellKnownKeys[tag - 1] : packed::readText(at);
 }
 
 std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
@@ -116,8 +91,7 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
       continue;
     }
     appendKey(out, labels[i].first);
-    appendLength(out, labels[i].second.size());
-    out.append(labels[i].second);
+    packed::appendText(out, labels[i].second);
   }
   out.shrink_to_fit();
   return out;
@@ -128,13 +102,12 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
 LabelSet::Label LabelSet::Iterator::operator*() const {
   const char* at = at_;
   const std::string_view key = readKey(at);
-  const std::size_t valueLength = readLength(at);
-  return {key, std::string_view(at, valueLength)};
+  return {key, packed::readText(at)};
 }
 
 LabelSet::Iterator& LabelSet::Iterator::operator++() {
   readKey(at_);
-  at_ += readLength(at_);
+  packed::readText(at_);
   return *this;
 }
 

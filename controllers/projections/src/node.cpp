@@ -36,7 +36,7 @@ std::string_view NodeInfo::product() const {
 }
 
 std::optional<std::string_view> NodeInfo::tenantTaint() const {
-  for (const NodeTaint& taint : taints) {
+  for (const TaintView& taint : taints) {
     if (taint.key == placement::kTenantTaintKey && taint.effect == placement::kTenantTaintEffect) {
       return taint.value;
     }
@@ -64,10 +64,11 @@ NodeInfo projectNode(const json& node) {
   }
   const json spec = node.value("spec", json::object());
   info.unschedulable = spec.value("unschedulable", false);
+  std::vector<NodeTaint> taints;
   for (const json& taint : spec.value("taints", json::array())) {
-    info.taints.push_back(
-        NodeTaint{taint.value("key", ""), taint.value("value", ""), taint.value("effect", "")});
+    taints.push_back({taint.value("key", ""), taint.value("value", ""), taint.value("effect", "")});
   }
+  info.taints = TaintList(taints);
   for (const json& condition :
        node.value(json::json_pointer("/status/conditions"), json::array())) {
     if (condition.value("type", "") == "Ready") {

@@ -12,15 +12,9 @@
 #include <vector>
 
 #include "landlord/controllers/projections/label_set.h"
+#include "landlord/controllers/projections/taint_list.h"
 
 namespace landlord::controllers {
-
-struct NodeTaint {
-  std::string key;
-  std::string value;
-  std::string effect;
-  bool operator==(const NodeTaint&) const = default;
-};
 
 // Kept once per Node at fleet scale: what can be read off the labels and taints is
 // read there, not stored twice.
@@ -29,7 +23,7 @@ struct NodeInfo {
   std::int64_t gpus = 0;  // capacity nvidia.com/gpu (falls back to the gpu.count label)
   bool unschedulable = false;
   bool ready = false;
-  std::vector<NodeTaint> taints;  // all of them, so a taint patch keeps the others
+  TaintList taints;  // all of them, so a taint patch keeps the others
 
   // A copy of one label's value, to compare or keep.
   std::optional<std::string> label(std::string_view key) const;
