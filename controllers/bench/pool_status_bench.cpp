@@ -44,7 +44,6 @@ NodePtr nodeOf(const std::string& name, const Group& group, bool unschedulable =
                        {"nvidia.com/gpu.product", group.product},
                        {std::string(api::kPoolLabel), "colossus-1"},
                        {std::string(api::kGpuModelLabel), group.model}};
-  node.value.product = group.product;
   node.value.gpus = group.gpusPerNode;
   node.value.ready = true;
   node.value.unschedulable = unschedulable;

@@ -171,9 +171,9 @@ void checkNodeName(const Subject& subject, const kube::Lister<NodeInfo>& nodes,
     holderTenant = holder->tenant;
     where = " of pool " + inQuotes(pool) + ", leased to tenant " + inQuotes(holder->tenant) +
             " (lease " + inQuotes(holder->lease) + ")";
-  } else if (node->value.tenantTaint &&
-             (!subject.tenant || *node->value.tenantTaint != *subject.tenant)) {
-    holderTenant = *node->value.tenantTaint;
+  } else if (const auto tainted = node->value.tenantTaint();
+             tainted && (!subject.tenant || *tainted != *subject.tenant)) {
+    holderTenant = *tainted;
     where = ", tainted " + describeTaint(tenantTaint(holderTenant)) + " for tenant " +
             inQuotes(holderTenant);
   } else {

@@ -11,21 +11,19 @@ namespace landlord::controllers {
 
 namespace {
 
-placement::NodeFacts factsOf(const kube::Cached<NodeInfo>& node) {
-  return placement::NodeFacts{node.meta.name, node.value.product, node.value.gpus, node.value.ready,
-                              node.value.unschedulable};
-}
-
-std::optional<std::string> labelOf(const NodeInfo& node, std::string_view key) {
-  const auto value = node.labels.get(key);
-  return value ? std::optional<std::string>(*value) : std::nullopt;
-}
-
 template <class Map>
 void decrement(Map& counts, const typename Map::key_type& key) {
   const auto it = counts.find(key);
   if (it != counts.end() && --it->second == 0) {
     counts.erase(it);
+  }
+}
+
+// std::set::erase takes a key of its own type until C++23.
+template <class Names>
+void eraseName(Names& names, std::string_view name) {
+  if (const auto it = names.find(name); it != names.end()) {
+    names.erase(it);
   }
 }
 
@@ -69,7 +67,7 @@ PoolIndex::Relation PoolIndex::relate(const NodeInfo& node) const {
       relation.conflictingIn.emplace_back(pool, std::move(others));
     }
   }
-  const auto labelled = labelOf(node, api::kPoolLabel);
+  const auto labelled = node.label(api::kPoolLabel);
   // An empty value names no pool: no GPUPool, and so no reconcile, has that name.
   if (!labelled || labelled->empty()) {
     return relation;
@@ -84,84 +82,101 @@ PoolIndex::Relation PoolIndex::relate(const NodeInfo& node) const {
 }
 
 bool PoolIndex::labelledAsMember(const NodeInfo& node, const std::string& pool) const {
-  if (labelOf(node, api::kPoolLabel) != pool) {
+  if (node.label(api::kPoolLabel) != pool) {
     return false;
   }
-  const auto model = catalog_.findProduct(node.product);
+  const auto model = catalog_.findProduct(node.product());
   const std::optional<std::string> wanted =
       model ? std::optional<std::string>(catalog_.model(*model).name) : std::nullopt;
-  return labelOf(node, api::kGpuModelLabel) == wanted;
+  return node.label(api::kGpuModelLabel) == wanted;
 }
 
-void PoolIndex::attach(const std::string& name, NodeEntry& entry) {
-  entry.relation = relate(entry.node->value);
+const PoolIndex::Relation* PoolIndex::intern(Relation relation) {
+  const auto [it, inserted] = relations_.try_emplace(std::move(relation), 0);
+  ++it->second;
+  return &it->first;
+}
+
+void PoolIndex::release(const Relation* relation) {
+  const auto it = relations_.find(*relation);
+  if (it != relations_.end() && --it->second == 0) {
+    relations_.erase(it);
+  }
+}
+
+void PoolIndex::attach(NodeEntry& entry) {
+  entry.relation = intern(relate(entry.node->value));
+  const Relation& relation = *entry.relation;
+  const std::string_view name = entry.node->meta.name;
   const NodeInfo& info = entry.node->value;
-  const auto model = catalog_.findProduct(info.product);
-  for (const std::string& poolName : entry.relation.memberOf) {
+  const auto model = catalog_.findProduct(info.product());
+  for (const std::string& poolName : relation.memberOf) {
     PoolEntry& pool = pools_.at(poolName);
-    pool.model.upsert(factsOf(*entry.node));
+    pool.tally.add(factsOf(*entry.node));
     pool.members.emplace(name, entry.node);
     if (model) {
-      ++pool.productsByModel[catalog_.model(*model).name][info.product];
+      ++pool.productsByModel[catalog_.model(*model).name][std::string(info.product())];
     } else {
-      pool.unknownProductNodes[info.product].insert(name);
+      pool.unknownProductNodes[std::string(info.product())].emplace(name);
     }
   }
-  for (const auto& [poolName, others] : entry.relation.conflictingIn) {
+  for (const auto& [poolName, others] : relation.conflictingIn) {
     PoolEntry& pool = pools_.at(poolName);
-    pool.conflicting.insert(name);
+    pool.conflicting.emplace(name);
     for (const std::string& other : others) {
       ++pool.conflictingWith[other];
     }
   }
-  if (entry.relation.staleLabelOf) {
-    pools_.at(*entry.relation.staleLabelOf).staleLabelled.insert(name);
+  if (relation.staleLabelOf) {
+    pools_.at(*relation.staleLabelOf).staleLabelled.emplace(name);
   }
-  if (entry.relation.orphanLabelOf) {
-    orphanLabelled_[*entry.relation.orphanLabelOf].insert(name);
+  if (relation.orphanLabelOf) {
+    orphanLabelled_[*relation.orphanLabelOf].emplace(name);
   }
 }
 
-void PoolIndex::detach(const std::string& name, const NodeEntry& entry) {
+void PoolIndex::detach(const NodeEntry& entry) {
+  const Relation& relation = *entry.relation;
+  const std::string_view name = entry.node->meta.name;
   const NodeInfo& info = entry.node->value;
-  const auto model = catalog_.findProduct(info.product);
-  for (const std::string& poolName : entry.relation.memberOf) {
+  const auto model = catalog_.findProduct(info.product());
+  for (const std::string& poolName : relation.memberOf) {
     PoolEntry& pool = pools_.at(poolName);
-    pool.model.remove(name);
+    pool.tally.subtract(factsOf(*entry.node));
     pool.members.erase(name);
     if (model) {
       auto& products = pool.productsByModel[catalog_.model(*model).name];
-      decrement(products, info.product);
+      decrement(products, std::string(info.product()));
       if (products.empty()) {
         pool.productsByModel.erase(catalog_.model(*model).name);
       }
-    } else if (auto it = pool.unknownProductNodes.find(info.product);
+    } else if (auto it = pool.unknownProductNodes.find(std::string(info.product()));
                it != pool.unknownProductNodes.end()) {
-      it->second.erase(name);
+      eraseName(it->second, name);
       if (it->second.empty()) {
         pool.unknownProductNodes.erase(it);
       }
     }
   }
-  for (const auto& [poolName, others] : entry.relation.conflictingIn) {
+  for (const auto& [poolName, others] : relation.conflictingIn) {
     PoolEntry& pool = pools_.at(poolName);
-    pool.conflicting.erase(name);
+    eraseName(pool.conflicting, name);
     for (const std::string& other : others) {
       decrement(pool.conflictingWith, other);
     }
   }
-  if (entry.relation.staleLabelOf) {
-    pools_.at(*entry.relation.staleLabelOf).staleLabelled.erase(name);
+  if (relation.staleLabelOf) {
+    eraseName(pools_.at(*relation.staleLabelOf).staleLabelled, name);
   }
-  if (entry.relation.orphanLabelOf) {
-    if (auto it = orphanLabelled_.find(*entry.relation.orphanLabelOf);
-        it != orphanLabelled_.end()) {
-      it->second.erase(name);
+  if (relation.orphanLabelOf) {
+    if (auto it = orphanLabelled_.find(*relation.orphanLabelOf); it != orphanLabelled_.end()) {
+      eraseName(it->second, name);
       if (it->second.empty()) {
         orphanLabelled_.erase(it);
       }
     }
   }
+  release(entry.relation);
 }
 
 void PoolIndex::relateAllNodes() {
@@ -172,8 +187,9 @@ void PoolIndex::relateAllNodes() {
     pool = std::move(fresh);
   }
   orphanLabelled_.clear();  // rebuilt below: the changed pool may adopt or orphan any node
+  relations_.clear();
   for (auto& [name, entry] : nodes_) {
-    attach(name, entry);
+    attach(entry);
   }
 }
 
@@ -185,8 +201,8 @@ bool PoolIndex::Visible::operator==(const Visible& other) const {
 }
 
 PoolIndex::Visible PoolIndex::visible(const NodeEntry& entry) const {
-  Visible seen{entry.relation, factsOf(*entry.node), {}};
-  for (const std::string& pool : entry.relation.memberOf) {
+  Visible seen{*entry.relation, factsOf(*entry.node), {}};
+  for (const std::string& pool : entry.relation->memberOf) {
     seen.labelledAsMember.push_back(labelledAsMember(entry.node->value, pool));
   }
   return seen;
@@ -214,19 +230,25 @@ std::vector<std::string> PoolIndex::upsertNode(const NodePtr& node) {
   }
   std::lock_guard lock(mutex_);
   std::set<std::string> changed;
-  auto [it, inserted] = nodes_.try_emplace(name, NodeEntry{node, {}});
+  auto it = nodes_.find(name);
   std::optional<Visible> before;
-  if (!inserted) {
+  if (it == nodes_.end()) {
+    it = nodes_.emplace(name, NodeEntry{node}).first;
+  } else {
     before = visible(it->second);
-    addPoolsOf(it->second.relation, changed);
-    detach(name, it->second);
-    it->second.node = node;
+    addPoolsOf(*it->second.relation, changed);
+    detach(it->second);
+    // The key views the old node's name: re-key it to the new node's.
+    auto handle = nodes_.extract(it);
+    handle.key() = name;
+    handle.mapped().node = node;
+    it = nodes_.insert(std::move(handle)).position;
   }
-  attach(name, it->second);
+  attach(it->second);
   if (before && *before == visible(it->second)) {
     return {};
   }
-  addPoolsOf(it->second.relation, changed);
+  addPoolsOf(*it->second.relation, changed);
   return {changed.begin(), changed.end()};
 }
 
@@ -237,8 +259,8 @@ std::vector<std::string> PoolIndex::removeNode(const std::string& name) {
     return {};
   }
   std::set<std::string> changed;
-  addPoolsOf(it->second.relation, changed);
-  detach(name, it->second);
+  addPoolsOf(*it->second.relation, changed);
+  detach(it->second);
   nodes_.erase(it);
   return {changed.begin(), changed.end()};
 }
@@ -275,13 +297,13 @@ std::optional<PoolSummary> PoolIndex::summary(const std::string& poolName) const
   }
   const PoolEntry& pool = it->second;
   PoolSummary summary;
-  summary.composition = pool.model.composition();
+  summary.composition = pool.tally.composition();
   for (const auto& [model, products] : pool.productsByModel) {
     for (const auto& [product, nodes] : products) {
       summary.productsByModel[model].insert(product);
     }
   }
-  for (const auto& [product, tally] : pool.model.unknownProducts()) {
+  for (const auto& [product, tally] : pool.tally.unknownProducts()) {
     const auto names = pool.unknownProductNodes.find(product);
     summary.unknownProducts.push_back({product, tally.nodes, tally.gpus,
                                        names == pool.unknownProductNodes.end()
@@ -299,10 +321,10 @@ std::optional<PoolSummary> PoolIndex::summary(const std::string& poolName) const
 std::optional<std::string> PoolIndex::poolOf(const std::string& node) const {
   std::lock_guard lock(mutex_);
   const auto it = nodes_.find(node);
-  if (it == nodes_.end() || it->second.relation.memberOf.size() != 1) {
+  if (it == nodes_.end() || it->second.relation->memberOf.size() != 1) {
     return std::nullopt;
   }
-  const std::string& pool = it->second.relation.memberOf.front();
+  const std::string& pool = it->second.relation->memberOf.front();
   if (pools_.at(pool).deleting) {
     return std::nullopt;
   }

@@ -9,6 +9,11 @@
 
 namespace landlord::controllers {
 
+placement::NodeFacts factsOf(const kube::Cached<NodeInfo>& node) {
+  return placement::NodeFacts{node.meta.name, std::string(node.value.product()), node.value.gpus,
+                              node.value.ready, node.value.unschedulable};
+}
+
 PoolMembership computeMembership(const std::string& pool, const std::vector<api::GpuPool>& pools,
                                  const std::vector<NodePtr>& nodes) {
   const api::GpuPool* own = nullptr;

@@ -12,12 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-std::optional<std::string> labelOf(const NodeInfo& node, std::string_view key) {
-  const auto value = node.labels.get(key);
-  return value ? std::optional<std::string>(*value) : std::nullopt;
-}
-
-bool isLandlordTaint(const NodeTaint& taint) {
+bool isLandlordTaint(const TaintView& taint) {
   return taint.key == api::kTenantTaintKey || taint.key == api::kHoldTaintKey;
 }
 
@@ -33,9 +28,10 @@ void putLabel(json& patch, std::string_view key, const std::optional<std::string
 // landlord's come last (tenant, then hold).
 std::vector<NodeTaint> taintsFor(const NodeInfo& node, const placement::NodeMarks& target) {
   std::vector<NodeTaint> taints;
-  for (const NodeTaint& taint : node.taints) {
+  for (const TaintView& taint : node.taints) {
     if (!isLandlordTaint(taint)) {
-      taints.push_back(taint);
+      taints.push_back(
+          {std::string(taint.key), std::string(taint.value), std::string(taint.effect)});
     }
   }
   for (const placement::MarkTaint& taint : target.tenantTaints) {
@@ -51,14 +47,14 @@ std::vector<NodeTaint> taintsFor(const NodeInfo& node, const placement::NodeMark
 
 placement::NodeMarks marksOf(const NodeInfo& node) {
   placement::NodeMarks marks;
-  marks.pool = labelOf(node, api::kPoolLabel);
-  marks.gpuModel = labelOf(node, api::kGpuModelLabel);
-  marks.tenant = labelOf(node, api::kTenantLabel);
-  for (const NodeTaint& taint : node.taints) {
+  marks.pool = node.label(api::kPoolLabel);
+  marks.gpuModel = node.label(api::kGpuModelLabel);
+  marks.tenant = node.label(api::kTenantLabel);
+  for (const TaintView& taint : node.taints) {
     if (taint.key == api::kTenantTaintKey) {
-      marks.tenantTaints.push_back({taint.value, taint.effect});
+      marks.tenantTaints.push_back({std::string(taint.value), std::string(taint.effect)});
     } else if (taint.key == api::kHoldTaintKey) {
-      marks.holdTaints.push_back({taint.value, taint.effect});
+      marks.holdTaints.push_back({std::string(taint.value), std::string(taint.effect)});
     }
   }
   return marks;

@@ -70,7 +70,7 @@ PhaseOwnership ownershipOfPhase(const std::string& phase) {
 }
 
 std::optional<std::string> OwnershipView::gpuModelOf(const NodeInfo& node) const {
-  if (const auto model = deps_.catalog.findProduct(node.product)) {
+  if (const auto model = deps_.catalog.findProduct(node.product())) {
     return deps_.catalog.model(*model).name;
   }
   return std::nullopt;

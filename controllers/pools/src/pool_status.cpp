@@ -6,7 +6,7 @@
 #include <set>
 
 #include "landlord/api/v1alpha1/names.h"
-#include "landlord/placement/pool_model.h"
+#include "landlord/placement/pool_tally.h"
 
 namespace landlord::controllers {
 
@@ -83,22 +83,22 @@ std::string decimalText(const placement::Money& money) {
 }
 
 PoolSummary summarize(const PoolMembership& membership, const placement::Catalog& catalog) {
-  placement::PoolModel model(catalog);
+  placement::PoolTally tally(catalog);
   PoolSummary summary;
-  std::map<std::string, std::vector<std::string>> unknownExamples;  // product -> names
-  for (const NodePtr& node : membership.members) {                  // sorted by name
-    model.upsert(placement::NodeFacts{node->meta.name, node->value.product, node->value.gpus,
-                                      node->value.ready, node->value.unschedulable});
-    if (auto known = catalog.findProduct(node->value.product)) {
-      summary.productsByModel[catalog.model(*known).name].insert(node->value.product);
-    } else if (auto& names = unknownExamples[node->value.product]; names.size() < kExampleNodes) {
+  std::map<std::string, std::vector<std::string>, std::less<>> unknownExamples;  // product -> names
+  for (const NodePtr& node : membership.members) {  // sorted by name, each once
+    tally.add(factsOf(*node));
+    const std::string product(node->value.product());
+    if (auto known = catalog.findProduct(product)) {
+      summary.productsByModel[catalog.model(*known).name].insert(product);
+    } else if (auto& names = unknownExamples[product]; names.size() < kExampleNodes) {
       names.push_back(node->meta.name);
     }
   }
-  summary.composition = model.composition();
-  for (const auto& [product, tally] : model.unknownProducts()) {
+  summary.composition = tally.composition();
+  for (const auto& [product, nodeTally] : tally.unknownProducts()) {
     summary.unknownProducts.push_back(
-        {product, tally.nodes, tally.gpus, std::move(unknownExamples[product])});
+        {product, nodeTally.nodes, nodeTally.gpus, std::move(unknownExamples[product])});
   }
   summary.conflictingNodes = static_cast<std::int64_t>(membership.conflicting.size());
   for (std::size_t i = 0; i < membership.conflicting.size() && i < kExampleNodes; ++i) {

@@ -2,42 +2,96 @@
 #include "landlord/controllers/projections/label_set.h"
 
 #include <algorithm>
-#include <cstring>
+#include <array>
+
+#include "landlord/placement/labels.h"
+#include "packed_text.h"
 
 namespace landlord::controllers {
 
 namespace {
 
-using Length = std::uint32_t;
+// Keys found on nearly every node of a GPU fleet: Kubernetes' well-known labels,
+// NVIDIA GPU Feature Discovery's and landlord's own. Stored as their position
+// here; the encoding lives only in memory, so the list may change at any release.
+constexpr std::array<std::string_view, 44> kWellKnownKeys{
+    "beta.kubernetes.io/arch",
+    "beta.kubernetes.io/instance-type",
+    "beta.kubernetes.io/os",
+    "failure-domain.beta.kubernetes.io/region",
+    "failure-domain.beta.kubernetes.io/zone",
+    "kubernetes.io/arch",
+    "kubernetes.io/hostname",
+    "kubernetes.io/os",
+    "node-role.kubernetes.io/control-plane",
+    "node.kubernetes.io/exclude-from-external-load-balancers",
+    "node.kubernetes.io/instance-type",
+    "topology.kubernetes.io/region",
+    "topology.kubernetes.io/zone",
+    "feature.node.kubernetes.io/pci-10de.present",
+    "nvidia.com/cuda.driver-version.full",
+    "nvidia.com/cuda.driver-version.major",
+    "nvidia.com/cuda.driver-version.minor",
+    "nvidia.com/cuda.driver-version.revision",
+    "nvidia.com/cuda.driver.major",
+    "nvidia.com/cuda.driver.minor",
+    "nvidia.com/cuda.driver.rev",
+    "nvidia.com/cuda.runtime-version.full",
+    "nvidia.com/cuda.runtime-version.major",
+    "nvidia.com/cuda.runtime-version.minor",
+    "nvidia.com/cuda.runtime.major",
+    "nvidia.com/cuda.runtime.minor",
+    "nvidia.com/gfd.timestamp",
+    "nvidia.com/gpu.compute.major",
+    "nvidia.com/gpu.compute.minor",
+    placement::kGpuCountLabel,
+    "nvidia.com/gpu.deploy.container-toolkit",
+    "nvidia.com/gpu.deploy.dcgm-exporter",
+    "nvidia.com/gpu.deploy.device-plugin",
+    "nvidia.com/gpu.deploy.driver",
+    "nvidia.com/gpu.family",
+    "nvidia.com/gpu.machine",
+    "nvidia.com/gpu.memory",
+    "nvidia.com/gpu.present",
+    placement::kGpuProductLabel,
+    "nvidia.com/gpu.replicas",
+    "nvidia.com/mig.capable",
+    placement::kPoolLabel,
+    placement::kGpuModelLabel,
+    placement::kTenantLabel,
+};
+static_assert(kWellKnownKeys.size() < 0x80, "a well-known key's tag must fit one byte");
 
-Length readLength(const char* at) {
-  Length length = 0;
-  std::memcpy(&length, at, sizeof length);
-  return length;
+std::size_t wellKnownTag(std::string_view key) {
+  const auto it = std::find(kWellKnownKeys.begin(), kWellKnownKeys.end(), key);
+  return it == kWellKnownKeys.end() ? 0 : static_cast<std::size_t>(it - kWellKnownKeys.begin()) + 1;
 }
 
-void appendField(std::string& out, std::string_view field) {
-  const auto length = static_cast<Length>(field.size());
-  out.append(reinterpret_cast<const char*>(&length), sizeof length);
-  out.append(field);
+void appendKey(std::string& out, std::string_view key) {
+  if (const std::size_t tag = wellKnownTag(key)) {
+    out.push_back(static_cast<char>(tag));
+    return;
+  }
+  out.push_back('\0');
+  packed::appendText(out, key);
+}
+
+std::string_view readKey(const char*& at) {
+  const auto tag = static_cast<unsigned char>(*at++);
+  return tag != 0 ? kWellKnownKeys[tag - 1] : packed::readText(at);
 }
 
 std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
   // Stable, so that of two equal keys the later (kept below) is the later given.
   std::stable_sort(labels.begin(), labels.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::size_t bytes = 0;
-  for (const auto& [key, value] : labels) {
-    bytes += 2 * sizeof(Length) + key.size() + value.size();
-  }
   std::string out;
-  out.reserve(bytes);
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (i + 1 < labels.size() && labels[i + 1].first == labels[i].first) {
       continue;
     }
-    appendField(out, labels[i].first);
-    appendField(out, labels[i].second);
+    appendKey(out, labels[i].first);
+    packed::appendText(out, labels[i].second);
   }
   out.shrink_to_fit();
   return out;
@@ -46,16 +100,14 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
 }  // namespace
 
 LabelSet::Label LabelSet::Iterator::operator*() const {
-  const Length keyLength = readLength(at_);
-  const char* key = at_ + sizeof(Length);
-  const char* valueAt = key + keyLength;
-  return {std::string_view(key, keyLength),
-          std::string_view(valueAt + sizeof(Length), readLength(valueAt))};
+  const char* at = at_;
+  const std::string_view key = readKey(at);
+  return {key, packed::readText(at)};
 }
 
 LabelSet::Iterator& LabelSet::Iterator::operator++() {
-  const char* valueAt = at_ + sizeof(Length) + readLength(at_);
-  at_ = valueAt + sizeof(Length) + readLength(valueAt);
+  readKey(at_);
+  packed::readText(at_);
   return *this;
 }
 

@@ -26,6 +26,24 @@ std::int64_t parseCount(const json& value) {
 
 }  // namespace
 
+std::optional<std::string> NodeInfo::label(std::string_view key) const {
+  const auto value = labels.get(key);
+  return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+std::string_view NodeInfo::product() const {
+  return labels.get(placement::kGpuProductLabel).value_or(std::string_view());
+}
+
+std::optional<std::string_view> NodeInfo::tenantTaint() const {
+  for (const TaintView& taint : taints) {
+    if (taint.key == placement::kTenantTaintKey && taint.effect == placement::kTenantTaintEffect) {
+      return taint.value;
+    }
+  }
+  return std::nullopt;
+}
+
 NodeInfo projectNode(const json& node) {
   NodeInfo info;
   const json& metadata = node.value("metadata", json::object());
@@ -38,9 +56,6 @@ NodeInfo projectNode(const json& node) {
     }
     info.labels = LabelSet(std::move(labels));
   }
-  if (auto product = info.labels.get(placement::kGpuProductLabel)) {
-    info.product = *product;
-  }
   const json capacity = node.value(json::json_pointer("/status/capacity"), json::object());
   if (capacity.contains(std::string(placement::kGpuResource))) {
     info.gpus = parseCount(capacity[std::string(placement::kGpuResource)]);
@@ -49,13 +64,11 @@ NodeInfo projectNode(const json& node) {
   }
   const json spec = node.value("spec", json::object());
   info.unschedulable = spec.value("unschedulable", false);
+  std::vector<NodeTaint> taints;
   for (const json& taint : spec.value("taints", json::array())) {
-    NodeTaint t{taint.value("key", ""), taint.value("value", ""), taint.value("effect", "")};
-    if (t.key == placement::kTenantTaintKey && t.effect == placement::kTenantTaintEffect) {
-      info.tenantTaint = t.value;
-    }
-    info.taints.push_back(std::move(t));
+    taints.push_back({taint.value("key", ""), taint.value("value", ""), taint.value("effect", "")});
   }
+  info.taints = TaintList(taints);
   for (const json& condition :
        node.value(json::json_pointer("/status/conditions"), json::array())) {
     if (condition.value("type", "") == "Ready") {

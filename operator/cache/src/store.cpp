@@ -2,6 +2,23 @@
 
 namespace landlord::kube {
 
+KeyParts splitObjectKey(std::string_view key) {
+  const auto slash = key.find('/');
+  if (slash == std::string_view::npos) {
+    return {{}, key, false};
+  }
+  return {key.substr(0, slash), key.substr(slash + 1), true};
+}
+
+KeyParts keyPartsOf(const ObjectMeta& meta) {
+  return {meta.ns, meta.name, !meta.ns.empty()};
+}
+
+std::size_t hashKeyParts(const KeyParts& key) {
+  const std::size_t name = std::hash<std::string_view>{}(key.name);
+  return key.namespaced ? name ^ (std::hash<std::string_view>{}(key.ns) * 31 + 1) : name;
+}
+
 ObjectMeta objectMetaOf(const nlohmann::json& object) {
   ObjectMeta meta;
   auto metadata = object.find("metadata");

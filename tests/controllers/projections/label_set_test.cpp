@@ -47,7 +47,7 @@ TEST(LabelSet, EqualOnlyWhenEveryKeyAndValueIs) {
   EXPECT_EQ(LabelSet{}.size(), 0u);
 }
 
-TEST(LabelSet, KeepsANodesLabelsInOneAllocationSmallerThanTheirText) {
+TEST(LabelSet, KeepsLabelsInOneAllocationWithAFewBytesBesideTheirText) {
   std::vector<std::pair<std::string, std::string>> given;
   std::size_t text = 0;
   for (int i = 0; i < 11; ++i) {
@@ -56,9 +56,72 @@ TEST(LabelSet, KeepsANodesLabelsInOneAllocationSmallerThanTheirText) {
     text += given.back().first.size() + given.back().second.size();
   }
   const LabelSet labels(given);
-  // Eight bytes of lengths per label beside the text; a std::map of std::strings
-  // costs a tree node and two heap strings per label.
-  EXPECT_LE(labels.heapBytes(), text + 8 * given.size() + 1);
+  // A tag and two one-byte lengths per label; a std::map of std::strings costs a
+  // tree node and two heap strings per label.
+  EXPECT_LE(labels.heapBytes(), text + 3 * given.size() + 1);
+  EXPECT_EQ(labels.toMap(), (std::map<std::string, std::string>(given.begin(), given.end())));
+}
+
+TEST(LabelSet, StoresTheKeysOfAGpuNodeInAByteEach) {
+  const std::map<std::string, std::string> given{
+      {"kubernetes.io/hostname", "colossus-1-h100-00001"},
+      {"kubernetes.io/os", "linux"},
+      {"kubernetes.io/arch", "amd64"},
+      {"topology.kubernetes.io/zone", "colossus-1"},
+      {"nvidia.com/gpu.present", "true"},
+      {"nvidia.com/gpu.product", "NVIDIA-H100-80GB-HBM3"},
+      {"nvidia.com/gpu.count", "8"},
+      {"landlord.dev/pool", "colossus-1"},
+      {"landlord.dev/gpu-model", "H100"},
+      {"landlord.dev/tenant", "owner"}};
+  std::size_t values = 0;
+  for (const auto& [key, value] : given) {
+    values += value.size();
+  }
+  const LabelSet labels(given);
+  EXPECT_LE(labels.heapBytes(), values + 2 * given.size() + 1);
+  EXPECT_EQ(labels.toMap(), given);
+  EXPECT_EQ(labels.get("landlord.dev/gpu-model"), "H100");
+  EXPECT_EQ(labels.get("kubernetes.io/hostname"), "colossus-1-h100-00001");
+}
+
+TEST(LabelSet, FindsWellKnownAndOtherKeysMixedInKeyOrder) {
+  const LabelSet labels{{"zz.example/last", "z"},
+                        {"kubernetes.io/os", "linux"},
+                        {"a.example/first", "a"},
+                        {"kubernetes.io/osx", "not well-known"},
+                        {"kubernetes.io/o", "shorter"}};
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : labels) {
+    keys.emplace_back(key);
+  }
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"a.example/first", "kubernetes.io/o", "kubernetes.io/os",
+                                      "kubernetes.io/osx", "zz.example/last"}));
+  EXPECT_EQ(labels.get("kubernetes.io/os"), "linux");
+  EXPECT_EQ(labels.get("kubernetes.io/osx"), "not well-known");
+  EXPECT_EQ(labels.get("kubernetes.io/o"), "shorter");
+  EXPECT_EQ(labels.get("zz.example/last"), "z");
+  EXPECT_FALSE(labels.get("kubernetes.io/arch"));
+}
+
+TEST(LabelSet, KeepsKeysAndValuesOfAnyLengthWhole) {
+  // Lengths from 127 up need more than one byte; annotations-sized values and the
+  // empty key must come back exactly as given.
+  const std::string longKey = "example.com/" + std::string(200, 'k');
+  const std::string longValue(70'000, 'v');
+  const std::string edgeValue(128, 'e');
+  const LabelSet labels{{longKey, longValue},
+                        {"", "empty key"},
+                        {"edge", edgeValue},
+                        {"just-under", std::string(127, 'u')},
+                        {"kubernetes.io/hostname", ""}};
+  EXPECT_EQ(labels.get(longKey), longValue);
+  EXPECT_EQ(labels.get(""), "empty key");
+  EXPECT_EQ(labels.get("edge"), edgeValue);
+  EXPECT_EQ(labels.get("just-under"), std::string(127, 'u'));
+  EXPECT_EQ(labels.get("kubernetes.io/hostname"), "");
+  EXPECT_EQ(labels.size(), 5u);
 }
 
 TEST(NodeProjection, KeepsEveryStringLabelAndReadsTheGpuProductFromThem) {
@@ -71,7 +134,7 @@ TEST(NodeProjection, KeepsEveryStringLabelAndReadsTheGpuProductFromThem) {
   EXPECT_EQ(info.labels.toMap(),
             (std::map<std::string, std::string>{{"nvidia.com/gpu.count", "8"},
                                                 {"nvidia.com/gpu.product", "NVIDIA-H200"}}));
-  EXPECT_EQ(info.product, "NVIDIA-H200");
+  EXPECT_EQ(info.product(), "NVIDIA-H200");
   EXPECT_EQ(info.gpus, 8);
 }
 

@@ -101,6 +101,38 @@ TEST(KubeStore, NamespaceIndexAndKeys) {
   EXPECT_EQ(t1[0]->value, (json{{"data", {{"gpu", "8"}}}}));
 }
 
+TEST(KubeStore, FindsEachObjectByItsOwnKeyAmongNamesakes) {
+  // The store keeps no key beside an entry: it finds it by namespace and name.
+  Store<json> store(prunedJson({"/data"}), {});
+  auto object = [](std::string ns, std::string name, std::string data) {
+    json metadata = {{"name", std::move(name)}};
+    if (!ns.empty()) {
+      metadata["namespace"] = std::move(ns);
+    }
+    return json{{"metadata", metadata}, {"data", std::move(data)}};
+  };
+  store.upsert(store.makeEntry(object("t1", "a", "in t1")));
+  store.upsert(store.makeEntry(object("t2", "a", "in t2")));
+  store.upsert(store.makeEntry(object("", "a", "cluster-scoped")));
+  store.upsert(store.makeEntry(object("t1a", "", "no name")));
+  store.upsert(store.makeEntry(object("t2", "a", "in t2, again")));
+  EXPECT_EQ(store.size(), 4u);
+  EXPECT_EQ(store.get("t1/a")->value, (json{{"data", "in t1"}}));
+  EXPECT_EQ(store.get("t2/a")->value, (json{{"data", "in t2, again"}}));
+  EXPECT_EQ(store.get("a")->value, (json{{"data", "cluster-scoped"}}));
+  EXPECT_EQ(store.get("t1a/")->value, (json{{"data", "no name"}}));
+  EXPECT_EQ(store.get("t1/"), nullptr);
+  EXPECT_EQ(store.get("t1"), nullptr);
+  EXPECT_EQ(store.get("/a"), nullptr);
+  auto keys = store.keys();
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"a", "t1/a", "t1a/", "t2/a"}));
+  EXPECT_EQ(store.erase("t2/a")->value, (json{{"data", "in t2, again"}}));
+  EXPECT_EQ(store.get("t2/a"), nullptr);
+  EXPECT_NE(store.get("t1/a"), nullptr);
+  EXPECT_NE(store.get("a"), nullptr);
+}
+
 TEST(KubeStore, ReplaceReportsAddedUpdatedAndDeleted) {
   Store<NodeView> store(projectNode, {});
   store.upsert(store.makeEntry(node("keep", "H100", 8, "1")));

@@ -17,13 +17,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "landlord/controllers/nodes/pool_membership.h"
 #include "landlord/controllers/pools/pool_status.h"
 #include "landlord/placement/catalog.h"
-#include "landlord/placement/pool_model.h"
+#include "landlord/placement/pool_tally.h"
 
 namespace landlord::controllers {
 
@@ -63,17 +64,21 @@ class PoolIndex {
   std::vector<std::string> orphanLabelledPools() const;
 
  private:
+  // Node names as std::string_view are views of the name in the cached node the
+  // same entry holds (members, nodes_): one copy of each name, however many maps
+  // find the node by it.
+  using Names = std::set<std::string, std::less<>>;
   struct PoolEntry {
-    explicit PoolEntry(const placement::Catalog& catalog) : model(catalog) {}
+    explicit PoolEntry(const placement::Catalog& catalog) : tally(catalog) {}
     api::LabelSelector selector;
     bool deleting = false;
-    placement::PoolModel model;              // members' composition and unknown products
-    std::map<std::string, NodePtr> members;  // by name
+    placement::PoolTally tally;                   // members' composition and unknown products
+    std::map<std::string_view, NodePtr> members;  // by name
     std::map<std::string, std::map<std::string, int>> productsByModel;  // model -> product -> nodes
-    std::map<std::string, std::set<std::string>> unknownProductNodes;   // product -> names
-    std::set<std::string> conflicting;                                  // names
+    std::map<std::string, Names> unknownProductNodes;                   // product -> names
+    Names conflicting;
     std::map<std::string, int> conflictingWith;  // other pool -> conflicting nodes shared
-    std::set<std::string> staleLabelled;         // non-members labelled with this pool
+    Names staleLabelled;                         // non-members labelled with this pool
   };
 
   // How one node relates to the pools, as computed when it was attached, so that
@@ -83,17 +88,20 @@ class PoolIndex {
     std::vector<std::pair<std::string, std::vector<std::string>>> conflictingIn;  // pool, others
     std::optional<std::string> staleLabelOf;
     std::optional<std::string> orphanLabelOf;  // labelled with a pool not in pools_
-    bool operator==(const Relation&) const = default;
+    auto operator<=>(const Relation&) const = default;
   };
   struct NodeEntry {
     NodePtr node;
-    Relation relation;
+    const Relation* relation = nullptr;  // a key of relations_
   };
 
   Relation relate(const NodeInfo& node) const;
+  // Nodes share their relation: a pool's 30,000 members relate to the pools alike.
+  const Relation* intern(Relation relation);
+  void release(const Relation* relation);
   bool labelledAsMember(const NodeInfo& node, const std::string& pool) const;
-  void attach(const std::string& name, NodeEntry& entry);
-  void detach(const std::string& name, const NodeEntry& entry);
+  void attach(NodeEntry& entry);
+  void detach(const NodeEntry& entry);
   void relateAllNodes();
   // What of a node the pools it relates to see: its relation, its facts, and
   // whether it carries its member labels.
@@ -108,10 +116,11 @@ class PoolIndex {
 
   const placement::Catalog& catalog_;
   mutable std::mutex mutex_;
-  std::map<std::string, PoolEntry> pools_;            // guarded by mutex_
-  std::unordered_map<std::string, NodeEntry> nodes_;  // guarded by mutex_
+  std::map<std::string, PoolEntry> pools_;                 // guarded by mutex_
+  std::unordered_map<std::string_view, NodeEntry> nodes_;  // guarded by mutex_
+  std::map<Relation, std::size_t> relations_;              // -> nodes holding it; guarded by mutex_
   // Pool not in pools_ -> names of the nodes labelled with it; guarded by mutex_.
-  std::map<std::string, std::set<std::string>> orphanLabelled_;
+  std::map<std::string, Names> orphanLabelled_;
 };
 
 // Keeps `index` current from the informers' events. Register before the informers

@@ -9,10 +9,14 @@
 #include "landlord/api/v1alpha1/gpupool.h"
 #include "landlord/controllers/projections/node.h"
 #include "landlord/operator/cache/informer.h"
+#include "landlord/placement/pool_tally.h"
 
 namespace landlord::controllers {
 
 using NodePtr = kube::Lister<NodeInfo>::Ptr;
+
+// What a pool's composition counts of a cached node.
+placement::NodeFacts factsOf(const kube::Cached<NodeInfo>& node);
 
 // Which nodes belong to one pool: selected by its spec.nodeSelector and by no other
 // pool. Nodes selected by several pools belong to none and are reported.

@@ -8,27 +8,29 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "landlord/controllers/projections/label_set.h"
+#include "landlord/controllers/projections/taint_list.h"
 
 namespace landlord::controllers {
 
-struct NodeTaint {
-  std::string key;
-  std::string value;
-  std::string effect;
-  bool operator==(const NodeTaint&) const = default;
-};
-
+// Kept once per Node at fleet scale: what can be read off the labels and taints is
+// read there, not stored twice.
 struct NodeInfo {
   LabelSet labels;
-  std::string product;    // nvidia.com/gpu.product label
   std::int64_t gpus = 0;  // capacity nvidia.com/gpu (falls back to the gpu.count label)
   bool unschedulable = false;
   bool ready = false;
-  std::vector<NodeTaint> taints;           // all of them, so a taint patch keeps the others
-  std::optional<std::string> tenantTaint;  // value of landlord.dev/tenant:NoSchedule
+  TaintList taints;  // all of them, so a taint patch keeps the others
+
+  // A copy of one label's value, to compare or keep.
+  std::optional<std::string> label(std::string_view key) const;
+  // The nvidia.com/gpu.product label; empty when the node has none.
+  std::string_view product() const;
+  // The value of the landlord.dev/tenant:NoSchedule taint.
+  std::optional<std::string_view> tenantTaint() const;
   // Equal projections wake no handler (the informer skips them): a kubelet's status
   // heartbeat changes nothing here.
   bool operator==(const NodeInfo&) const = default;

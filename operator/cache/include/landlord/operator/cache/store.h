@@ -12,7 +12,9 @@
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -58,6 +60,18 @@ struct Cached {
   T value;
   std::vector<std::vector<std::string>> indexValues;  // per indexer, in name order
 };
+
+// An object key split back into namespace and name (names never hold a '/'). A
+// key has a '/' exactly when its object has a namespace: "/a" is no object's key.
+struct KeyParts {
+  std::string_view ns;
+  std::string_view name;
+  bool namespaced = false;
+  bool operator==(const KeyParts&) const = default;
+};
+KeyParts keyPartsOf(const ObjectMeta& meta);
+KeyParts splitObjectKey(std::string_view key);
+std::size_t hashKeyParts(const KeyParts& key);
 
 // Thread-safe: readers share, writers exclude (mutex_).
 template <class T>
@@ -110,10 +124,10 @@ class Store {
     std::set<std::string> seen;
     for (Ptr& entry : entries) {
       std::string key = entry->meta.key();
-      seen.insert(key);
-      auto existing = items_.find(key);
+      auto existing = items_.find(std::string_view(key));
+      seen.insert(std::move(key));
       if (existing != items_.end() &&
-          existing->second->meta.resourceVersion == entry->meta.resourceVersion) {
+          (*existing)->meta.resourceVersion == entry->meta.resourceVersion) {
         continue;
       }
       Ptr copy = entry;
@@ -125,9 +139,9 @@ class Store {
       }
     }
     std::vector<std::string> gone;
-    for (const auto& [key, _] : items_) {
-      if (!seen.contains(key)) {
-        gone.push_back(key);
+    for (const Ptr& entry : items_) {
+      if (std::string key = entry->meta.key(); !seen.contains(key)) {
+        gone.push_back(std::move(key));
       }
     }
     for (const std::string& key : gone) {
@@ -138,26 +152,21 @@ class Store {
 
   Ptr get(const std::string& key) const {
     std::shared_lock lock(mutex_);
-    auto it = items_.find(key);
-    return it == items_.end() ? nullptr : it->second;
+    auto it = items_.find(std::string_view(key));
+    return it == items_.end() ? nullptr : *it;
   }
 
   std::vector<Ptr> list() const {
     std::shared_lock lock(mutex_);
-    std::vector<Ptr> out;
-    out.reserve(items_.size());
-    for (const auto& [_, entry] : items_) {
-      out.push_back(entry);
-    }
-    return out;
+    return {items_.begin(), items_.end()};
   }
 
   std::vector<std::string> keys() const {
     std::shared_lock lock(mutex_);
     std::vector<std::string> out;
     out.reserve(items_.size());
-    for (const auto& [key, _] : items_) {
-      out.push_back(key);
+    for (const Ptr& entry : items_) {
+      out.push_back(entry->meta.key());
     }
     return out;
   }
@@ -179,7 +188,7 @@ class Store {
       return out;
     }
     for (const std::string& key : keysIt->second) {
-      out.push_back(items_.at(key));
+      out.push_back(*items_.find(std::string_view(key)));
     }
     return out;
   }
@@ -204,30 +213,50 @@ class Store {
 
  private:
   Ptr upsertLocked(Ptr entry) {
-    std::string key = entry->meta.key();
+    const std::string key = indexers_.empty() ? std::string() : entry->meta.key();
     Ptr old;
-    auto it = items_.find(key);
+    auto it = items_.find(entry);
     if (it != items_.end()) {
-      old = it->second;
+      // Same key, so the entry can take the old one's place in the set.
+      auto handle = items_.extract(it);
+      old = std::move(handle.value());
       unindexLocked(key, *old);
-      it->second = entry;
+      handle.value() = entry;
+      items_.insert(std::move(handle));
     } else {
-      items_.emplace(key, entry);
+      items_.insert(entry);
     }
     indexLocked(key, *entry);
     return old;
   }
 
   Ptr eraseLocked(const std::string& key) {
-    auto it = items_.find(key);
+    auto it = items_.find(std::string_view(key));
     if (it == items_.end()) {
       return nullptr;
     }
-    Ptr old = std::move(it->second);
+    Ptr old = *it;
     items_.erase(it);
     unindexLocked(key, *old);
     return old;
   }
+
+  // The set finds an entry by its namespace and name, or by its key: no key is
+  // stored beside the entry that holds it.
+  struct EntryHash {
+    using is_transparent = void;
+    std::size_t operator()(const Ptr& entry) const { return hashKeyParts(keyPartsOf(entry->meta)); }
+    std::size_t operator()(std::string_view key) const { return hashKeyParts(splitObjectKey(key)); }
+  };
+  struct EntryEqual {
+    using is_transparent = void;
+    static KeyParts parts(const Ptr& entry) { return keyPartsOf(entry->meta); }
+    static KeyParts parts(std::string_view key) { return splitObjectKey(key); }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return parts(a) == parts(b);
+    }
+  };
 
   void indexLocked(const std::string& key, const Cached<T>& entry) {
     for (std::size_t i = 0; i < indexNames_.size() && i < entry.indexValues.size(); ++i) {
@@ -258,7 +287,7 @@ class Store {
   std::vector<std::string> indexNames_;  // indexers_ keys in order
 
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, Ptr> items_;  // guarded by mutex_
+  std::unordered_set<Ptr, EntryHash, EntryEqual> items_;  // guarded by mutex_
   // index name -> value -> keys; guarded by mutex_
   std::unordered_map<std::string, std::unordered_map<std::string, std::set<std::string>>> indices_;
 };

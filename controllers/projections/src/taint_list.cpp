@@ -1,0 +1,53 @@
+// TaintList: a node's taints packed into one string.
+#include "landlord/controllers/projections/taint_list.h"
+
+#include "packed_text.h"
+
+namespace landlord::controllers {
+
+TaintView TaintList::Iterator::operator*() const {
+  const char* at = at_;
+  const std::string_view key = packed::readText(at);
+  const std::string_view value = packed::readText(at);
+  return {key, value, packed::readText(at)};
+}
+
+TaintList::Iterator& TaintList::Iterator::operator++() {
+  for (int field = 0; field < 3; ++field) {
+    packed::readText(at_);
+  }
+  return *this;
+}
+
+TaintList::Iterator TaintList::Iterator::operator++(int) {
+  Iterator before = *this;
+  ++*this;
+  return before;
+}
+
+TaintList::TaintList(const std::vector<NodeTaint>& taints) {
+  for (const NodeTaint& taint : taints) {
+    push_back({taint.key, taint.value, taint.effect});
+  }
+  encoded_.shrink_to_fit();
+}
+
+void TaintList::push_back(const TaintView& taint) {
+  packed::appendText(encoded_, taint.key);
+  packed::appendText(encoded_, taint.value);
+  packed::appendText(encoded_, taint.effect);
+}
+
+std::size_t TaintList::size() const {
+  return static_cast<std::size_t>(std::distance(begin(), end()));
+}
+
+std::vector<NodeTaint> TaintList::toVector() const {
+  std::vector<NodeTaint> out;
+  for (const TaintView& taint : *this) {
+    out.push_back({std::string(taint.key), std::string(taint.value), std::string(taint.effect)});
+  }
+  return out;
+}
+
+}  // namespace landlord::controllers
