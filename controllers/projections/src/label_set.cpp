@@ -99,22 +99,9 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
 
 }  // namespace
 
-LabelSet::Label LabelSet::Iterator::operator*() const {
-  const char* at = at_;
+LabelSet::Label LabelSet::Record::read(const char*& at) {
   const std::string_view key = readKey(at);
   return {key, packed::readText(at)};
-}
-
-LabelSet::Iterator& LabelSet::Iterator::operator++() {
-  readKey(at_);
-  packed::readText(at_);
-  return *this;
-}
-
-LabelSet::Iterator LabelSet::Iterator::operator++(int) {
-  Iterator before = *this;
-  ++*this;
-  return before;
 }
 
 LabelSet::LabelSet(std::initializer_list<std::pair<std::string, std::string>> labels)

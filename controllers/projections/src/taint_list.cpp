@@ -5,24 +5,10 @@
 
 namespace landlord::controllers {
 
-TaintView TaintList::Iterator::operator*() const {
-  const char* at = at_;
+TaintView TaintList::Record::read(const char*& at) {
   const std::string_view key = packed::readText(at);
   const std::string_view value = packed::readText(at);
   return {key, value, packed::readText(at)};
-}
-
-TaintList::Iterator& TaintList::Iterator::operator++() {
-  for (int field = 0; field < 3; ++field) {
-    packed::readText(at_);
-  }
-  return *this;
-}
-
-TaintList::Iterator TaintList::Iterator::operator++(int) {
-  Iterator before = *this;
-  ++*this;
-  return before;
 }
 
 TaintList::TaintList(const std::vector<NodeTaint>& taints) {

@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,31 +17,20 @@
 #include <utility>
 #include <vector>
 
+#include "landlord/controllers/projections/packed_iterator.h"
+
 namespace landlord::controllers {
 
 class LabelSet {
  public:
   using Label = std::pair<std::string_view, std::string_view>;
 
-  class Iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = Label;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = Label;
-
-    Iterator() = default;
-    Label operator*() const;
-    Iterator& operator++();
-    Iterator operator++(int);
-    bool operator==(const Iterator& other) const { return at_ == other.at_; }
-
-   private:
-    friend class LabelSet;
-    explicit Iterator(const char* at) : at_(at) {}
-    const char* at_ = nullptr;
+  // Decodes one packed label (for the iterator).
+  struct Record {
+    using Value = Label;
+    static Label read(const char*& at);
   };
+  using Iterator = PackedIterator<Record>;
 
   LabelSet() = default;
   // A later duplicate key replaces an earlier one, as in a JSON object.

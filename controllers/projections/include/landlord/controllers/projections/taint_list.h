@@ -5,10 +5,11 @@
 // three times the text it held.
 
 #include <cstddef>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "landlord/controllers/projections/packed_iterator.h"
 
 namespace landlord::controllers {
 
@@ -28,25 +29,12 @@ struct TaintView {
 
 class TaintList {
  public:
-  class Iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = TaintView;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = TaintView;
-
-    Iterator() = default;
-    TaintView operator*() const;
-    Iterator& operator++();
-    Iterator operator++(int);
-    bool operator==(const Iterator& other) const { return at_ == other.at_; }
-
-   private:
-    friend class TaintList;
-    explicit Iterator(const char* at) : at_(at) {}
-    const char* at_ = nullptr;
+  // Decodes one packed taint (for the iterator).
+  struct Record {
+    using Value = TaintView;
+    static TaintView read(const char*& at);
   };
+  using Iterator = PackedIterator<Record>;
 
   TaintList() = default;
   explicit TaintList(const std::vector<NodeTaint>& taints);
