@@ -259,6 +259,13 @@ TEST(KubeTransport, AServerThatNeverAnswersFailsTheRequestAfterTheTimeout) {
   EXPECT_EQ(server.requests().size(), 1u);
 }
 
+// A transport to the loopback server with the default configuration.
+std::unique_ptr<Transport> transportTo(const LoopbackServer& server) {
+  RestConfig config;
+  config.server = server.url();
+  return makeHttpsTransport(config);
+}
+
 std::string chunk(const std::string& data) {
   char size[16];
   std::snprintf(size, sizeof size, "%zx", data.size());
@@ -274,9 +281,7 @@ TEST(KubeTransport, AStreamGivesItsBodyLineByLineWhateverTheChunks) {
   LoopbackServer server(Answer{.raw = kWatchHeader + chunk("{\"a\":1}\n{\"b\"") +
                                       chunk(":2}\n\n{\"c\":3}\n") + chunk("{\"d\":4}") +
                                       "0\r\n\r\n"});
-  RestConfig config;
-  config.server = server.url();
-  auto transport = makeHttpsTransport(config);
+  auto transport = transportTo(server);
   auto stream =
       transport->stream(HttpRequest{"GET", "/api/v1/nodes?watch=true", "", "", "application/json"},
                         std::chrono::seconds(30));
@@ -294,9 +299,7 @@ TEST(KubeTransport, AStreamGivesItsBodyLineByLineWhateverTheChunks) {
 TEST(KubeTransport, AStreamedErrorIsReadWhole) {
   LoopbackServer server(Answer{.raw = "HTTP/1.1 410 Gone\r\nContent-Length: 18\r\n\r\n"
                                       "{\"reason\":\"Gone\"}\n"});
-  RestConfig config;
-  config.server = server.url();
-  auto transport = makeHttpsTransport(config);
+  auto transport = transportTo(server);
   auto stream = transport->stream(HttpRequest{"GET", "/api/v1/pods?watch=true", "", "", ""},
                                   std::chrono::seconds(30));
   EXPECT_EQ(stream->status(), 410);
@@ -306,9 +309,7 @@ TEST(KubeTransport, AStreamedErrorIsReadWhole) {
 TEST(KubeTransport, CancellingAStreamFromAnotherThreadEndsABlockedRead) {
   // The header, one event, then silence on an open connection.
   LoopbackServer server(Answer{.raw = kWatchHeader + chunk("{\"a\":1}\n")});
-  RestConfig config;
-  config.server = server.url();
-  auto transport = makeHttpsTransport(config);
+  auto transport = transportTo(server);
   auto stream = transport->stream(HttpRequest{"GET", "/api/v1/nodes?watch=true", "", "", ""},
                                   std::chrono::minutes(10));
   EXPECT_EQ(stream->readLine(), "{\"a\":1}");
@@ -326,9 +327,7 @@ TEST(KubeTransport, CancellingAStreamFromAnotherThreadEndsABlockedRead) {
 
 TEST(KubeTransport, AStreamSilentForItsTimeoutEnds) {
   LoopbackServer server(Answer{.raw = kWatchHeader});
-  RestConfig config;
-  config.server = server.url();
-  auto transport = makeHttpsTransport(config);
+  auto transport = transportTo(server);
   auto stream = transport->stream(HttpRequest{"GET", "/api/v1/nodes?watch=true", "", "", ""},
                                   std::chrono::milliseconds(300));
   EXPECT_EQ(stream->status(), 200);
