@@ -38,8 +38,7 @@ api::GpuPool poolObject(const std::string& name) {
 
 NodePtr nodeOf(const std::string& name, const Group& group, bool unschedulable = false) {
   kube::Cached<NodeInfo> node;
-  node.meta.name = name;
-  node.meta.resourceVersion = "1";
+  node.meta = kube::ObjectMeta("", name, "", "1");
   node.value.labels = {{"topology.kubernetes.io/zone", "colossus-1"},
                        {"nvidia.com/gpu.product", group.product},
                        {std::string(api::kPoolLabel), "colossus-1"},

@@ -154,7 +154,8 @@ template <class T>
 std::function<void()> enqueueAll(const kube::Informer<T>& informer, kube::Controller& controller) {
   return [&informer, &controller] {
     for (const auto& item : informer.list()) {
-      controller.enqueue(kube::Request{item->meta.ns, item->meta.name});
+      controller.enqueue(
+          kube::Request{std::string(item->meta.ns()), std::string(item->meta.name())});
     }
   };
 }
@@ -183,7 +184,7 @@ void onChangeBeyondProgress(kube::Informer<T>& informer, std::function<void()> f
 template <class T>
 void onSelf(kube::Informer<T>& informer, kube::Controller& controller) {
   auto enqueue = [&controller](const kube::Cached<T>& item) {
-    controller.enqueue(kube::Request{item.meta.ns, item.meta.name});
+    controller.enqueue(kube::Request{std::string(item.meta.ns()), std::string(item.meta.name())});
   };
   informer.addHandlers(kube::EventHandlers<T>{
       enqueue,
@@ -283,18 +284,18 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
       addController(manager, *owning, owned, "nodeownership",
                     std::make_unique<NodeOwnershipReconciler>(c.deps(client), poolProgress),
                     options, log, options.nodeOwnershipWorkers, nodeOwnershipRateLimiter());
-  auto enqueueNode = [&nodeOwners](const std::string& node) {
+  auto enqueueNode = [&nodeOwners](std::string_view node) {
     if (!node.empty()) {
-      nodeOwners.enqueue(kube::Request{"", node});
+      nodeOwners.enqueue(kube::Request{"", std::string(node)});
     }
   };
   // Members and the nodes still labelled with it: a selector edit moves nodes out.
   auto enqueuePoolNodes = [&c, enqueueNode](const std::string& pool) {
     for (const NodePtr& node : c.poolIndex_.members(pool)) {
-      enqueueNode(node->meta.name);
+      enqueueNode(node->meta.name());
     }
     for (const NodePtr& node : c.poolIndex_.labelWork(pool).staleLabelled) {
-      enqueueNode(node->meta.name);
+      enqueueNode(node->meta.name());
     }
   };
   onSelf(c.nodes_, nodeOwners);
@@ -310,7 +311,7 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   // Pool and lease updates wake the nodes only when they can change an owner: a
   // status write of progress counts changes none.
   auto poolNodesOf = [enqueuePoolNodes](const kube::Cached<api::GpuPool>& pool) {
-    enqueuePoolNodes(pool.meta.name);
+    enqueuePoolNodes(std::string(pool.meta.name()));
   };
   c.pools_.addHandlers(
       kube::EventHandlers<api::GpuPool>{poolNodesOf,
@@ -346,7 +347,7 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
   auto leasesOf = [&c, &leases](auto&& related) {
     for (const auto& item : c.leases_.list()) {
       if (related(item->value)) {
-        leases.enqueue(kube::Request{"", item->meta.name});
+        leases.enqueue(kube::Request{"", std::string(item->meta.name())});
       }
     }
   };
@@ -372,7 +373,7 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
       },
       [onLeaseChange](const auto& lease) { onLeaseChange(lease.value); }});
   auto leasesOfPool = [leasesOf](const kube::Cached<api::GpuPool>& pool) {
-    leasesOf([&](const api::PoolLease& lease) { return lease.spec.pool == pool.meta.name; });
+    leasesOf([&](const api::PoolLease& lease) { return lease.spec.pool == pool.meta.name(); });
   };
   c.pools_.addHandlers(
       kube::EventHandlers<api::GpuPool>{leasesOfPool,
@@ -384,10 +385,10 @@ std::unique_ptr<Controllers> setupControllers(kube::Manager& manager, kube::Clie
                                         leasesOfPool});
   // A tenant's leases, and the pools they claim (whose nodes' owner it names).
   auto leasesOfTenant = [leasesOf, &c, &pools](const kube::Cached<api::Tenant>& tenant) {
-    leasesOf([&](const api::PoolLease& lease) { return lease.spec.tenant == tenant.meta.name; });
+    leasesOf([&](const api::PoolLease& lease) { return lease.spec.tenant == tenant.meta.name(); });
     for (const auto& pool : c.pools_.list()) {
-      if (const auto claim = claimOf(pool->value); claim && claim->tenant == tenant.meta.name) {
-        pools.enqueue(kube::Request{"", pool->meta.name});
+      if (const auto claim = claimOf(pool->value); claim && claim->tenant == tenant.meta.name()) {
+        pools.enqueue(kube::Request{"", std::string(pool->meta.name())});
       }
     }
   };

@@ -105,8 +105,8 @@ std::map<std::string, std::string> serverState(Client& client, const std::string
 std::map<std::string, std::string> cacheState(const Informer<Data>& informer) {
   std::map<std::string, std::string> state;
   for (const auto& entry : informer.list()) {
-    if (entry->meta.name != "kube-root-ca.crt")
-      state[entry->meta.name] = entry->value.value;
+    if (entry->meta.name() != "kube-root-ca.crt")
+      state[std::string(entry->meta.name())] = entry->value.value;
   }
   return state;
 }

@@ -166,7 +166,7 @@ std::vector<NodePtr> listNodes(kube::Client& client, const std::string& selector
     nodes.push_back(cachedNode(object));
   }
   std::sort(nodes.begin(), nodes.end(),
-            [](const NodePtr& a, const NodePtr& b) { return a->meta.name < b->meta.name; });
+            [](const NodePtr& a, const NodePtr& b) { return a->meta.name() < b->meta.name(); });
   return nodes;
 }
 
@@ -188,7 +188,7 @@ StepOutcome runStep(kube::Client& client, std::vector<NodePtr>& nodes,
   auto work = [&] {
     for (std::size_t i = next++; i < nodes.size(); i = next++) {
       NodePtr& node = nodes[i];
-      const std::string name = node->meta.name;
+      const std::string name(node->meta.name());
       try {
         placement::DesiredOwner wanted = desired;
         wanted.gpuModel = controllers::marksOf(node->value).gpuModel;

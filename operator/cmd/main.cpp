@@ -23,6 +23,7 @@
 #include "landlord/operator/client/rest_client_metrics.h"
 #include "landlord/operator/healthz/health.h"
 #include "landlord/operator/leaderelection/leader_election_metrics.h"
+#include "landlord/operator/manager/heap_trimmer.h"
 #include "landlord/operator/manager/lease_election.h"
 #include "landlord/operator/manager/manager.h"
 #include "landlord/operator/manager/signals.h"
@@ -255,6 +256,8 @@ int runOperator(const kube::OperatorFlags& flags) {
         return "leader election is not running";
       });
     }
+    manager.add(std::make_unique<kube::HeapTrimmer>(
+        kube::HeapTrimmerOptions{}, log.withValues({{"component", "heap-trimmer"}})));
     serveMetrics(manager, flags.metricsBindAddress, registry, log);
     serveHealthProbes(manager, flags.healthProbeBindAddress, healthz, readyz, log);
     serveWebhooks(manager, flags, *controllers, *registry, log);

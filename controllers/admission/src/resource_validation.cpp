@@ -36,7 +36,7 @@ std::string knownNames(const kube::Lister<Object>& lister) {
     if (listed++ == kNamesListed) {
       return names + ", and " + std::to_string(entries.size() - kNamesListed) + " more";
     }
-    names += (names.empty() ? "" : ", ") + inQuotes(entry->meta.name);
+    names += (names.empty() ? "" : ", ") + inQuotes(entry->meta.name());
   }
   return names.empty() ? "none exists yet" : names;
 }
@@ -116,7 +116,7 @@ AdmissionResponse validateLease(const AdmissionCaches& caches, const api::PoolLe
   }
   std::vector<api::PoolLease> live;  // the other live leases on this pool
   for (const auto& other : sortedEntries(caches.leases)) {
-    if (other->value.spec.pool == poolName && other->meta.name != name &&
+    if (other->value.spec.pool == poolName && other->meta.name() != name &&
         isLiveLease(other->value, &*pool)) {
       live.push_back(other->value);
     }

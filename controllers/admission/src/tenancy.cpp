@@ -23,7 +23,7 @@ std::optional<std::string> tenantOwningNamespace(const kube::Lister<api::Tenant>
 std::optional<std::string> otherTenantClaiming(const kube::Lister<api::Tenant>& tenants,
                                                const std::string& ns, const std::string& except) {
   for (const auto& tenant : sortedEntries(tenants)) {
-    const std::string& name = tenant->meta.name;
+    const std::string name(tenant->meta.name());
     if (name != except && api::listsNamespace(tenant->value, ns)) {
       return name;
     }
@@ -55,7 +55,7 @@ std::map<std::string, PoolHolder> poolHolders(const kube::Lister<api::GpuPool>& 
         (!claim->uid.empty() && lease->value.metadata.uid != claim->uid)) {
       continue;  // a stale claim: the controller replaces it on its next claim
     }
-    const std::string& name = pool->meta.name;
+    const std::string name(pool->meta.name());
     holders.emplace(
         name, PoolHolder{name, claim->lease, lease->value.spec.tenant, phaseOf(lease->value)});
   }

@@ -80,7 +80,7 @@ bool PoolLeaseReconciler::tenantExists(const std::string& tenant) {
 std::optional<api::PoolLease> PoolLeaseReconciler::liveHolder(const Claim& claim) {
   std::optional<api::PoolLease> holder;
   const auto cached = deps_.leases.get(claim.lease);
-  if (cached && cached->meta.uid == claim.uid) {
+  if (cached && cached->meta.uid() == claim.uid) {
     holder = cached->value;
   } else {
     // The cache may not have seen the holder yet (created and claimed moments ago,

@@ -107,7 +107,7 @@ void PoolIndex::release(const Relation* relation) {
 void PoolIndex::attach(NodeEntry& entry) {
   entry.relation = intern(relate(entry.node->value));
   const Relation& relation = *entry.relation;
-  const std::string_view name = entry.node->meta.name;
+  const std::string_view name = entry.node->meta.name();
   const NodeInfo& info = entry.node->value;
   const auto model = catalog_.findProduct(info.product());
   for (const std::string& poolName : relation.memberOf) {
@@ -137,7 +137,7 @@ void PoolIndex::attach(NodeEntry& entry) {
 
 void PoolIndex::detach(const NodeEntry& entry) {
   const Relation& relation = *entry.relation;
-  const std::string_view name = entry.node->meta.name;
+  const std::string_view name = entry.node->meta.name();
   const NodeInfo& info = entry.node->value;
   const auto model = catalog_.findProduct(info.product());
   for (const std::string& poolName : relation.memberOf) {
@@ -222,10 +222,12 @@ void PoolIndex::addPoolsOf(const Relation& relation, std::set<std::string>& pool
 }
 
 std::vector<std::string> PoolIndex::upsertNode(const NodePtr& node) {
-  const std::string& name = node->meta.name;
+  // The index's keys view the name inside the cached node itself.
+  const std::string_view name = node->meta.name();
   if (node->value.gpus < 0) {
-    removeNode(name);  // counted nowhere rather than counted wrong
-    throw std::invalid_argument("node \"" + name + "\" reports a negative GPU count (" +
+    removeNode(std::string(name));  // counted nowhere rather than counted wrong
+    throw std::invalid_argument("node \"" + std::string(name) +
+                                "\" reports a negative GPU count (" +
                                 std::to_string(node->value.gpus) + "); left out of every pool");
   }
   std::lock_guard lock(mutex_);
@@ -397,14 +399,16 @@ void feedPoolIndex(PoolIndex& index, kube::Informer<NodeInfo>& nodes,
         upsertNode(updated);
       },
       [&index, report](const kube::Cached<NodeInfo>& node) {
-        report(index.removeNode(node.meta.name));
+        report(index.removeNode(std::string(node.meta.name())));
       }});
   pools.addHandlers(kube::EventHandlers<api::GpuPool>{
       [&index](const kube::Cached<api::GpuPool>& pool) { index.upsertPool(pool.value); },
       [&index](const kube::Cached<api::GpuPool>&, const kube::Cached<api::GpuPool>& updated) {
         index.upsertPool(updated.value);
       },
-      [&index](const kube::Cached<api::GpuPool>& pool) { index.removePool(pool.meta.name); }});
+      [&index](const kube::Cached<api::GpuPool>& pool) {
+        index.removePool(std::string(pool.meta.name()));
+      }});
 }
 
 }  // namespace landlord::controllers

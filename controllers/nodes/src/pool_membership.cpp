@@ -10,8 +10,8 @@
 namespace landlord::controllers {
 
 placement::NodeFacts factsOf(const kube::Cached<NodeInfo>& node) {
-  return placement::NodeFacts{node.meta.name, std::string(node.value.product()), node.value.gpus,
-                              node.value.ready, node.value.unschedulable};
+  return placement::NodeFacts{std::string(node.meta.name()), std::string(node.value.product()),
+                              node.value.gpus, node.value.ready, node.value.unschedulable};
 }
 
 PoolMembership computeMembership(const std::string& pool, const std::vector<api::GpuPool>& pools,
@@ -50,7 +50,7 @@ PoolMembership computeMembership(const std::string& pool, const std::vector<api:
       membership.staleLabelled.push_back(node);
     }
   }
-  auto byName = [](const NodePtr& a, const NodePtr& b) { return a->meta.name < b->meta.name; };
+  auto byName = [](const NodePtr& a, const NodePtr& b) { return a->meta.name() < b->meta.name(); };
   std::sort(membership.members.begin(), membership.members.end(), byName);
   std::sort(membership.conflicting.begin(), membership.conflicting.end(), byName);
   std::sort(membership.staleLabelled.begin(), membership.staleLabelled.end(), byName);

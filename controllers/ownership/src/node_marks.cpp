@@ -81,7 +81,7 @@ std::optional<json> ownershipPatch(const kube::Cached<NodeInfo>& node,
     }
     patch["spec"]["taints"] = std::move(list);
   }
-  patch["metadata"]["resourceVersion"] = node.meta.resourceVersion;
+  patch["metadata"]["resourceVersion"] = node.meta.resourceVersion();
   return patch;
 }
 
@@ -91,7 +91,8 @@ std::optional<json> writeMarks(kube::Client& client, const kube::Cached<NodeInfo
   if (!patch) {
     return std::nullopt;
   }
-  return client.patch(kube::resources::nodes(), "", node.meta.name, kube::PatchType::Merge, *patch);
+  return client.patch(kube::resources::nodes(), "", node.meta.name(), kube::PatchType::Merge,
+                      *patch);
 }
 
 }  // namespace landlord::controllers

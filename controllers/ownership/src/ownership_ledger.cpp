@@ -3,33 +3,61 @@
 
 namespace landlord::controllers {
 
-void OwnershipLedger::addLocked(const NodeStanding& standing, int sign) {
+OwnershipLedger::Entry OwnershipLedger::addLocked(const NodeStanding& standing) {
+  Entry entry{sums_.end(), standing.podsLeaving, standing.converged, standing.held,
+              standing.blocked};
   if (standing.pool.empty()) {
-    return;  // in no pool: no pool counts it
+    return entry;  // in no pool: no pool counts it
   }
-  const auto key = SumKey{standing.pool, standing.owner};
-  StandingCounts& sum = sums_[key];
-  sum.recorded += sign;
-  sum.converged += standing.converged ? sign : 0;
-  sum.held += standing.held ? sign : 0;
-  sum.blocked += standing.blocked ? sign : 0;
-  sum.podsLeaving += sign * standing.podsLeaving;
+  entry.sum = sums_.try_emplace(SumKey{standing.pool, standing.owner}).first;
+  StandingCounts& sum = entry.sum->second;
+  sum.recorded += 1;
+  sum.converged += standing.converged ? 1 : 0;
+  sum.held += standing.held ? 1 : 0;
+  sum.blocked += standing.blocked ? 1 : 0;
+  sum.podsLeaving += standing.podsLeaving;
+  return entry;
+}
+
+void OwnershipLedger::subtractLocked(const Entry& entry) {
+  if (entry.sum == sums_.end()) {
+    return;
+  }
+  StandingCounts& sum = entry.sum->second;
+  sum.recorded -= 1;
+  sum.converged -= entry.converged ? 1 : 0;
+  sum.held -= entry.held ? 1 : 0;
+  sum.blocked -= entry.blocked ? 1 : 0;
+  sum.podsLeaving -= entry.podsLeaving;
   if (sum.recorded == 0) {
-    sums_.erase(key);
+    sums_.erase(entry.sum);
   }
+}
+
+bool OwnershipLedger::keeps(const Entry& entry, const NodeStanding& standing) const {
+  if (standing.pool.empty() != (entry.sum == sums_.end())) {
+    return false;
+  }
+  if (entry.sum != sums_.end() &&
+      (entry.sum->first.first != standing.pool || entry.sum->first.second != standing.owner)) {
+    return false;
+  }
+  return entry.converged == standing.converged && entry.held == standing.held &&
+         entry.blocked == standing.blocked && entry.podsLeaving == standing.podsLeaving;
 }
 
 bool OwnershipLedger::record(const std::string& node, NodeStanding standing) {
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = nodes_.try_emplace(node);
-  if (!inserted) {
-    if (it->second == standing) {
+  auto it = nodes_.find(node);
+  if (it != nodes_.end()) {
+    if (keeps(it->second, standing)) {
       return false;
     }
-    addLocked(it->second, -1);
+    subtractLocked(it->second);
+    it->second = addLocked(standing);
+    return true;
   }
-  addLocked(standing, +1);
-  it->second = std::move(standing);
+  nodes_.emplace(node, addLocked(standing));
   return true;
 }
 
@@ -39,7 +67,7 @@ void OwnershipLedger::forget(const std::string& node) {
   if (it == nodes_.end()) {
     return;
   }
-  addLocked(it->second, -1);
+  subtractLocked(it->second);
   nodes_.erase(it);
 }
 

@@ -38,7 +38,7 @@ PoolOwner OwnershipView::ownerOf(const api::GpuPool& pool) const {
     return owner;
   }
   const auto lease = deps_.leases.get(claim->lease);
-  if (!lease || lease->meta.uid != claim->uid) {
+  if (!lease || lease->meta.uid() != claim->uid) {
     return owner;  // a claim of a lease gone (or not yet seen): nobody's until it is
   }
   const api::PoolLease& holder = lease->value;
@@ -80,12 +80,12 @@ std::vector<placement::NodePod> OwnershipView::podsOn(const std::string& node) c
   std::vector<placement::NodePod> out;
   for (const auto& pod : deps_.pods.byIndex(kPodNodeIndex, node)) {
     placement::NodePod entry;
-    entry.pod = placement::PodRef{pod->meta.ns, pod->meta.name};
-    if (const auto owner = tenantOfNamespace_.find(pod->meta.ns);
+    entry.pod = placement::PodRef{std::string(pod->meta.ns()), std::string(pod->meta.name())};
+    if (const auto owner = tenantOfNamespace_.find(std::string(pod->meta.ns()));
         owner != tenantOfNamespace_.end()) {
       entry.tenant = owner->second;
     }
-    entry.exempt = deps_.exemptions.exempts(pod->meta.ns, pod->value);
+    entry.exempt = deps_.exemptions.exempts(pod->meta.ns(), pod->value);
     entry.finished = pod->value.phase == "Succeeded" || pod->value.phase == "Failed";
     entry.terminating = pod->value.terminating;
     out.push_back(std::move(entry));
@@ -103,19 +103,19 @@ NodeJudgement OwnershipView::judgeAs(const kube::Cached<NodeInfo>& node, const s
   judgement.desired.tenant = owner.tenant;
   judgement.desired.evict = owner.evict;
   judgement.observed = marksOf(node.value);
-  judgement.decision =
-      placement::decideOwnership(judgement.observed, judgement.desired, podsOn(node.meta.name));
+  judgement.decision = placement::decideOwnership(judgement.observed, judgement.desired,
+                                                  podsOn(std::string(node.meta.name())));
   return judgement;
 }
 
 NodeJudgement OwnershipView::judge(const kube::Cached<NodeInfo>& node) const {
-  const std::optional<std::string> pool = deps_.poolIndex.poolOf(node.meta.name);
+  const std::optional<std::string> pool = deps_.poolIndex.poolOf(std::string(node.meta.name()));
   const auto cached = pool ? deps_.pools.get(*pool) : nullptr;
   if (!cached || cached->value.metadata.deleting()) {
     NodeJudgement judgement;
     judgement.observed = marksOf(node.value);
-    judgement.decision =
-        placement::decideOwnership(judgement.observed, judgement.desired, podsOn(node.meta.name));
+    judgement.decision = placement::decideOwnership(judgement.observed, judgement.desired,
+                                                    podsOn(std::string(node.meta.name())));
     return judgement;
   }
   return judgeAs(node, *pool, ownerOf(cached->value));
@@ -170,10 +170,10 @@ OwnershipTally OwnershipView::walk(const std::string& pool, const PoolOwner& own
     tally.converged += converged ? 1 : 0;
     tally.held += heldUnder(judgement, converged) ? 1 : 0;
     if (decision.leaving > 0) {
-      if (auto reason = deps_.evictionBlocks.reasonFor(node->meta.name)) {
+      if (auto reason = deps_.evictionBlocks.reasonFor(std::string(node->meta.name()))) {
         ++tally.blocked;
         if (tally.reasons.size() < kExampleReasons) {
-          tally.reasons.push_back("node " + node->meta.name + ": " + *reason);
+          tally.reasons.push_back("node " + std::string(node->meta.name()) + ": " + *reason);
         }
       }
     }

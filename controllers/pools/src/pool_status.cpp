@@ -92,7 +92,7 @@ PoolSummary summarize(const PoolMembership& membership, const placement::Catalog
     if (auto known = catalog.findProduct(product)) {
       summary.productsByModel[catalog.model(*known).name].insert(product);
     } else if (auto& names = unknownExamples[product]; names.size() < kExampleNodes) {
-      names.push_back(node->meta.name);
+      names.emplace_back(node->meta.name());
     }
   }
   summary.composition = tally.composition();
@@ -102,7 +102,7 @@ PoolSummary summarize(const PoolMembership& membership, const placement::Catalog
   }
   summary.conflictingNodes = static_cast<std::int64_t>(membership.conflicting.size());
   for (std::size_t i = 0; i < membership.conflicting.size() && i < kExampleNodes; ++i) {
-    summary.conflictingExamples.push_back(membership.conflicting[i]->meta.name);
+    summary.conflictingExamples.emplace_back(membership.conflicting[i]->meta.name());
   }
   summary.conflictingPools = membership.conflictingPools;
   return summary;

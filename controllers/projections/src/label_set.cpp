@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "landlord/operator/base/packed_text.h"
 #include "landlord/placement/labels.h"
-#include "packed_text.h"
 
 namespace landlord::controllers {
 
@@ -73,12 +73,12 @@ void appendKey(std::string& out, std::string_view key) {
     return;
   }
   out.push_back('\0');
-  packed::appendText(out, key);
+  kube::packed::appendText(out, key);
 }
 
 std::string_view readKey(const char*& at) {
   const auto tag = static_cast<unsigned char>(*at++);
-  return tag != 0 ? kWellKnownKeys[tag - 1] : packed::readText(at);
+  return tag != 0 ? kWellKnownKeys[tag - 1] : kube::packed::readText(at);
 }
 
 std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
@@ -91,7 +91,7 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
       continue;
     }
     appendKey(out, labels[i].first);
-    packed::appendText(out, labels[i].second);
+    kube::packed::appendText(out, labels[i].second);
   }
   out.shrink_to_fit();
   return out;
@@ -101,7 +101,7 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
 
 LabelSet::Label LabelSet::Record::read(const char*& at) {
   const std::string_view key = readKey(at);
-  return {key, packed::readText(at)};
+  return {key, kube::packed::readText(at)};
 }
 
 LabelSet::LabelSet(std::initializer_list<std::pair<std::string, std::string>> labels)

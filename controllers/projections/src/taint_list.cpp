@@ -1,14 +1,14 @@
 // TaintList: a node's taints packed into one string.
 #include "landlord/controllers/projections/taint_list.h"
 
-#include "packed_text.h"
+#include "landlord/operator/base/packed_text.h"
 
 namespace landlord::controllers {
 
 TaintView TaintList::Record::read(const char*& at) {
-  const std::string_view key = packed::readText(at);
-  const std::string_view value = packed::readText(at);
-  return {key, value, packed::readText(at)};
+  const std::string_view key = kube::packed::readText(at);
+  const std::string_view value = kube::packed::readText(at);
+  return {key, value, kube::packed::readText(at)};
 }
 
 TaintList::TaintList(const std::vector<NodeTaint>& taints) {
@@ -19,9 +19,9 @@ TaintList::TaintList(const std::vector<NodeTaint>& taints) {
 }
 
 void TaintList::push_back(const TaintView& taint) {
-  packed::appendText(encoded_, taint.key);
-  packed::appendText(encoded_, taint.value);
-  packed::appendText(encoded_, taint.effect);
+  kube::packed::appendText(encoded_, taint.key);
+  kube::packed::appendText(encoded_, taint.value);
+  kube::packed::appendText(encoded_, taint.effect);
 }
 
 std::size_t TaintList::size() const {

@@ -11,7 +11,7 @@ KeyParts splitObjectKey(std::string_view key) {
 }
 
 KeyParts keyPartsOf(const ObjectMeta& meta) {
-  return {meta.ns, meta.name, !meta.ns.empty()};
+  return {meta.ns(), meta.name(), !meta.ns().empty()};
 }
 
 std::size_t hashKeyParts(const KeyParts& key) {
@@ -19,22 +19,9 @@ std::size_t hashKeyParts(const KeyParts& key) {
   return key.namespaced ? name ^ (std::hash<std::string_view>{}(key.ns) * 31 + 1) : name;
 }
 
-ObjectMeta objectMetaOf(const nlohmann::json& object) {
-  ObjectMeta meta;
-  auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) {
-    return meta;
-  }
-  meta.ns = metadata->value("namespace", "");
-  meta.name = metadata->value("name", "");
-  meta.uid = metadata->value("uid", "");
-  meta.resourceVersion = metadata->value("resourceVersion", "");
-  return meta;
-}
-
 IndexFunc namespaceIndexer() {
   return [](const nlohmann::json& object) -> std::vector<std::string> {
-    return {objectMetaOf(object).ns};
+    return {std::string(objectMetaOf(object).ns())};
   };
 }
 

@@ -103,7 +103,7 @@ class Reflector::State {
       ++events;
       std::string version;
       if (event->object.is_object()) {
-        version = objectMetaOf(event->object).resourceVersion;
+        version = objectMetaOf(event->object).resourceVersion();
       }
       switch (event->type) {
         case WatchEventType::Bookmark:

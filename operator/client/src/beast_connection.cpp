@@ -6,11 +6,13 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <limits>
 
 namespace landlord::kube {
 
@@ -167,14 +169,100 @@ std::variant<HttpResponse, RoundTripError> BeastConnection::roundTrip(const Requ
   return secure_ ? exchange(*secure_, request) : exchange(*plain_, request);
 }
 
+beast::tcp_stream* BeastConnection::lowest() {
+  return secure_ ? &beast::get_lowest_layer(*secure_) : (plain_ ? &*plain_ : nullptr);
+}
+
 bool BeastConnection::reusable() {
-  beast::tcp_stream* lowest =
-      secure_ ? &beast::get_lowest_layer(*secure_) : (plain_ ? &*plain_ : nullptr);
-  if (lowest == nullptr || !lowest->socket().is_open() || buffer_.size() > 0) {
+  beast::tcp_stream* stream = lowest();
+  if (streamed_ || stream == nullptr || !stream->socket().is_open() || buffer_.size() > 0) {
     return false;
   }
-  pollfd ready{lowest->socket().native_handle(), POLLIN, 0};
+  pollfd ready{stream->socket().native_handle(), POLLIN, 0};
   return ::poll(&ready, 1, 0) == 0;
+}
+
+template <class Stream>
+std::variant<int, RoundTripError> BeastConnection::writeAndReadHeader(Stream& stream,
+                                                                      const Request& request) {
+  beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
+  beast::error_code error;
+  arm(lowest);
+  http::async_write(stream, request, [&](const beast::error_code& e, std::size_t) { error = e; });
+  run();
+  if (error) {
+    close();
+    return RoundTripError{describe("write", error), true, false};
+  }
+  streamed_.emplace();
+  // A watch runs for as long as the server keeps it.
+  streamed_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  streamed_->header_limit(kHeaderLimit);
+  arm(lowest);
+  http::async_read_header(stream, buffer_, *streamed_,
+                          [&](const beast::error_code& e, std::size_t) { error = e; });
+  run();
+  if (error) {
+    close();
+    return RoundTripError{describe("read", error), true, true};
+  }
+  return static_cast<int>(streamed_->get().result_int());
+}
+
+std::variant<int, RoundTripError> BeastConnection::startStream(
+    const Request& request, std::chrono::milliseconds idleTimeout) {
+  idleTimeout_ = idleTimeout;
+  if (!plain_ && !secure_) {
+    if (auto failed = connect()) {
+      return RoundTripError{*failed, false, false};
+    }
+  }
+  used_ = true;
+  return secure_ ? writeAndReadHeader(*secure_, request) : writeAndReadHeader(*plain_, request);
+}
+
+template <class Stream>
+bool BeastConnection::readBody(Stream& stream, std::string& out) {
+  // Enough for most watch events in one read; a larger one takes several.
+  constexpr std::size_t kPiece = 64 * 1024;
+  const std::size_t before = out.size();
+  out.resize(before + kPiece);
+  auto& body = streamed_->get().body();
+  body.data = out.data() + before;
+  body.size = kPiece;
+  beast::error_code error;
+  beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
+  lowest.expires_after(idleTimeout_);
+  http::async_read_some(stream, buffer_, *streamed_,
+                        [&](const beast::error_code& e, std::size_t) { error = e; });
+  run();
+  out.resize(before + (kPiece - body.size));
+  if (error == http::error::need_buffer) {
+    error = {};  // the piece is full; the rest comes with the next read
+  }
+  if (error || cancelled_.load()) {
+    close();
+    return out.size() > before;
+  }
+  return true;
+}
+
+bool BeastConnection::readBodySome(std::string& out) {
+  if (!streamed_ || cancelled_.load() || lowest() == nullptr || streamed_->is_done()) {
+    return false;
+  }
+  return secure_ ? readBody(*secure_, out) : readBody(*plain_, out);
+}
+
+void BeastConnection::cancel() {
+  cancelled_.store(true);
+  // Runs on the reading thread, inside its current or next run(): the socket
+  // belongs to that thread.
+  net::post(io_, [this] {
+    if (beast::tcp_stream* stream = lowest()) {
+      stream->cancel();
+    }
+  });
 }
 
 }  // namespace landlord::kube

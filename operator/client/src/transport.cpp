@@ -1,7 +1,5 @@
 #include "landlord/operator/client/transport.h"
 
-#include <cpprest/containerstream.h>
-#include <cpprest/http_client.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -20,13 +18,12 @@
 #include <vector>
 
 #include "beast_connection.h"
+#include "landlord/operator/base/base64.h"
 #include "landlord/operator/base/errors.h"
 #include "landlord/operator/client/tls_material.h"
 
 namespace landlord::kube {
 namespace {
-
-namespace http = web::http;
 
 std::string asn1TimeText(const ASN1_TIME* time) {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -76,56 +73,56 @@ class TokenSource {
   ino_t inode_ = 0;      // guarded by mutex_
 };
 
-class CpprestResponseStream final : public ResponseStream {
+// A watch's body, split into lines as it arrives.
+class BeastResponseStream final : public ResponseStream {
  public:
-  CpprestResponseStream(http::http_response response, pplx::cancellation_token_source cancel)
-      : response_(std::move(response)), body_(response_.body()), cancel_(std::move(cancel)) {}
+  BeastResponseStream(std::shared_ptr<boost::asio::ssl::context> tls,
+                      std::unique_ptr<BeastConnection> connection, int status)
+      : tls_(std::move(tls)), connection_(std::move(connection)), status_(status) {}
 
-  ~CpprestResponseStream() override { cancel(); }
-
-  int status() const override { return response_.status_code(); }
+  int status() const override { return status_; }
 
   std::optional<std::string> readLine() override {
-    while (!cancelled_.load()) {
-      concurrency::streams::container_buffer<std::string> line;
-      std::size_t read = 0;
-      try {
-        read = body_.read_line(line).get();
-      } catch (const std::exception&) {
-        return std::nullopt;  // connection closed or cancelled
+    while (true) {
+      if (const auto newline = pending_.find('\n', scanned_); newline != std::string::npos) {
+        std::string line = pending_.substr(0, newline);
+        pending_.erase(0, newline + 1);
+        scanned_ = 0;
+        if (!line.empty()) {
+          return line;
+        }
+        continue;
       }
-      if (read == 0 && body_.is_eof()) {
-        return std::nullopt;
-      }
-      if (!line.collection().empty()) {
-        return std::move(line.collection());
-      }
-      if (body_.is_eof()) {
+      scanned_ = pending_.size();
+      if (pending_.size() > kMaxLine || !connection_->readBodySome(pending_)) {
+        // The end, or a line no object could fill: the watch starts over.
+        pending_.clear();
+        scanned_ = 0;
         return std::nullopt;
       }
     }
-    return std::nullopt;
   }
 
   std::string readAll() override {
-    try {
-      return response_.extract_utf8string(true).get();
-    } catch (const std::exception&) {
-      return {};
+    std::string body = std::move(pending_);
+    pending_.clear();
+    while (body.size() <= kMaxLine && connection_->readBodySome(body)) {
     }
+    return body;
   }
 
-  void cancel() override {
-    if (!cancelled_.exchange(true)) {
-      cancel_.cancel();
-    }
-  }
+  void cancel() override { connection_->cancel(); }
 
  private:
-  http::http_response response_;
-  concurrency::streams::istream body_;
-  pplx::cancellation_token_source cancel_;
-  std::atomic<bool> cancelled_{false};
+  // An object is at most a few MiB (etcd's request limit); a line past this is
+  // not a watch event.
+  static constexpr std::size_t kMaxLine = std::size_t{64} << 20;
+
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // outlives the connection using it
+  std::unique_ptr<BeastConnection> connection_;
+  const int status_;
+  std::string pending_;      // read, not yet returned as lines
+  std::size_t scanned_ = 0;  // no newline in pending_ before this
 };
 
 class HttpsTransport final : public Transport {
@@ -137,12 +134,12 @@ class HttpsTransport final : public Transport {
         tokens_(config.token, config.tokenFile),
         tls_(validatedTlsMaterial(config)) {
     if (address_.https) {
-      tls_->install(tlsContext_.native_handle());
+      tls_->install(tlsContext_->native_handle());
       if (!tls_->trust) {
-        tlsContext_.set_default_verify_paths();  // no CA in the kubeconfig: the system's
+        tlsContext_->set_default_verify_paths();  // no CA in the kubeconfig: the system's
       }
-      tlsContext_.set_verify_mode(config_.insecureSkipTlsVerify ? boost::asio::ssl::verify_none
-                                                                : boost::asio::ssl::verify_peer);
+      tlsContext_->set_verify_mode(config_.insecureSkipTlsVerify ? boost::asio::ssl::verify_none
+                                                                 : boost::asio::ssl::verify_peer);
     }
   }
 
@@ -171,66 +168,23 @@ class HttpsTransport final : public Transport {
     }
   }
 
+  // A connection of its own per stream: a watch holds it for minutes.
   std::unique_ptr<ResponseStream> stream(const HttpRequest& request,
                                          std::chrono::milliseconds timeout) override {
     RequestContext context{config_.server, request.method, request.path};
-    // A client per stream: the watch holds its connection for minutes and
-    // needs its own (longer) inactivity timeout.
-    std::shared_ptr<http::client::http_client> client = makeClient(timeout);
-    pplx::cancellation_token_source cancel;
-    try {
-      http::http_response response = client->request(toCpprest(request), cancel.get_token()).get();
-      return std::make_unique<CpprestResponseStreamOwner>(std::move(client), std::move(response),
-                                                          std::move(cancel));
-    } catch (const std::exception& error) {
-      throwTransportError(context, error);
+    auto connection = std::make_unique<BeastConnection>(
+        address_, address_.https ? tlsContext_.get() : nullptr, serverName_, config_.timeout);
+    auto started = connection->startStream(toBeast(request), timeout);
+    if (const auto* error = std::get_if<RoundTripError>(&started)) {
+      throwTransportError(context, std::runtime_error(error->what));
     }
+    return std::make_unique<BeastResponseStream>(tlsContext_, std::move(connection),
+                                                 std::get<int>(started));
   }
 
   std::string server() const override { return config_.server; }
 
  private:
-  // Keeps the per-stream client alive as long as its response.
-  class CpprestResponseStreamOwner final : public ResponseStream {
-   public:
-    CpprestResponseStreamOwner(std::shared_ptr<http::client::http_client> client,
-                               http::http_response response, pplx::cancellation_token_source cancel)
-        : client_(std::move(client)), stream_(std::move(response), std::move(cancel)) {}
-    int status() const override { return stream_.status(); }
-    std::optional<std::string> readLine() override { return stream_.readLine(); }
-    std::string readAll() override { return stream_.readAll(); }
-    void cancel() override { stream_.cancel(); }
-
-   private:
-    std::shared_ptr<http::client::http_client> client_;
-    CpprestResponseStream stream_;
-  };
-
-  std::shared_ptr<http::client::http_client> makeClient(std::chrono::milliseconds timeout) const {
-    http::client::http_client_config clientConfig;
-    clientConfig.set_timeout(timeout);
-    clientConfig.set_validate_certificates(!config_.insecureSkipTlsVerify);
-    std::shared_ptr<const TlsMaterial> tls = tls_;
-    clientConfig.set_ssl_context_callback(
-        [tls](boost::asio::ssl::context& ctx) { tls->install(ctx.native_handle()); });
-    return std::make_shared<http::client::http_client>(config_.server, clientConfig);
-  }
-
-  http::http_request toCpprest(const HttpRequest& request) {
-    http::http_request out(request.method);
-    out.set_request_uri(request.path);
-    out.headers().add("User-Agent", userAgent());
-    out.headers().add("Accept", request.accept);
-    if (std::string credentials = authorization(); !credentials.empty()) {
-      out.headers().add("Authorization", credentials);
-    }
-    if (carriesBody(request)) {
-      out.set_body(request.body,
-                   request.contentType.empty() ? "application/json" : request.contentType);
-    }
-    return out;
-  }
-
   [[noreturn]] void throwTransportError(const RequestContext& context,
                                         const std::exception& error) const {
     std::string what = error.what();
@@ -261,8 +215,7 @@ class HttpsTransport final : public Transport {
     }
     if (!config_.username.empty()) {
       const std::string credentials = config_.username + ":" + config_.password;
-      return "Basic " + utility::conversions::to_base64(
-                            std::vector<unsigned char>(credentials.begin(), credentials.end()));
+      return "Basic " + base64Encode(credentials);
     }
     return {};
   }
@@ -304,7 +257,7 @@ class HttpsTransport final : public Transport {
         }
       }
     }
-    return std::make_unique<BeastConnection>(address_, address_.https ? &tlsContext_ : nullptr,
+    return std::make_unique<BeastConnection>(address_, address_.https ? tlsContext_.get() : nullptr,
                                              serverName_, config_.timeout);
   }
 
@@ -322,10 +275,11 @@ class HttpsTransport final : public Transport {
   const ServerAddress address_;
   const std::string serverName_;
   mutable TokenSource tokens_;
-  // Shared with every watch connection's context callback, which may outlive this.
   std::shared_ptr<const TlsMaterial> tls_;
-  // One context for every request connection, with the trust and identity above.
-  boost::asio::ssl::context tlsContext_{boost::asio::ssl::context::tls_client};
+  // One context for every connection, with the trust and identity above; shared
+  // with each watch, which may outlive this transport.
+  std::shared_ptr<boost::asio::ssl::context> tlsContext_ =
+      std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
   std::mutex idleMutex_;
   std::vector<std::unique_ptr<BeastConnection>> idle_;  // guarded by idleMutex_
 };

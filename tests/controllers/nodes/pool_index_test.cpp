@@ -129,7 +129,7 @@ class PoolIndexTest : public ::testing::Test {
   static std::vector<std::string> names(const std::vector<NodePtr>& nodes) {
     std::vector<std::string> out;
     for (const NodePtr& node : nodes) {
-      out.push_back(node->meta.name);
+      out.emplace_back(node->meta.name());
     }
     return out;
   }

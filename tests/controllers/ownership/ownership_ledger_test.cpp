@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <string>
+
 namespace landlord::controllers {
 namespace {
 
@@ -79,6 +83,74 @@ TEST(OwnershipLedger, HeldAndBlockedAreCounted) {
   EXPECT_EQ(
       ledger.counts("c1", kOwner),
       (StandingCounts{.recorded = 2, .converged = 1, .held = 1, .blocked = 1, .podsLeaving = 1}));
+}
+
+TEST(OwnershipLedger, ANodeInNoPoolIsCountedNowhere) {
+  OwnershipLedger ledger;
+  EXPECT_TRUE(ledger.record("n1", standing("", kOwner, true)));
+  EXPECT_FALSE(ledger.record("n1", standing("", kOwner, true)));
+  EXPECT_EQ(ledger.counts("", kOwner), StandingCounts{});
+  EXPECT_EQ(ledger.size(), 1u);
+  EXPECT_TRUE(ledger.record("n1", standing("c1", kOwner, true)));  // joins a pool
+  EXPECT_EQ(ledger.counts("c1", kOwner), (StandingCounts{.recorded = 1, .converged = 1}));
+  EXPECT_TRUE(ledger.record("n1", standing("", kOwner, true)));  // and leaves it
+  EXPECT_EQ(ledger.counts("c1", kOwner), StandingCounts{});
+}
+
+// The sums against a full recount of what each node last recorded, through
+// random records and forgets: a sum left behind, or an entry pointing at a sum
+// that went, fails here (under ASan, at once).
+TEST(OwnershipLedger, SumsMatchARecountThroughRandomChanges) {
+  std::mt19937 random(14);
+  auto pick = [&random](int n) { return static_cast<int>(random() % n); };
+  OwnershipLedger ledger;
+  std::map<std::string, NodeStanding> last;
+  const std::vector<std::string> pools = {"", "c1", "c2", "c3"};
+  for (int step = 0; step < 5000; ++step) {
+    const std::string node = "n" + std::to_string(pick(40));
+    if (pick(6) == 0) {
+      ledger.forget(node);
+      last.erase(node);
+    } else {
+      NodeStanding next = standing(pools[pick(4)], 1 + pick(2), pick(2) == 0, pick(3));
+      next.held = pick(3) == 0;
+      next.blocked = pick(5) == 0;
+      const auto before = last.find(node);
+      const bool changes =
+          before == last.end() ||
+          !(next.pool.empty() && before->second.pool.empty()
+                ? next.converged == before->second.converged && next.held == before->second.held &&
+                      next.blocked == before->second.blocked &&
+                      next.podsLeaving == before->second.podsLeaving
+                : next == before->second);
+      EXPECT_EQ(ledger.record(node, next), changes) << "step " << step;
+      last[node] = next;
+    }
+    if (step % 50 != 0) {
+      continue;
+    }
+    std::map<std::pair<std::string, std::uint64_t>, StandingCounts> recount;
+    for (const auto& [name, kept] : last) {
+      if (kept.pool.empty()) {
+        continue;
+      }
+      StandingCounts& sum = recount[{kept.pool, kept.owner}];
+      sum.recorded += 1;
+      sum.converged += kept.converged ? 1 : 0;
+      sum.held += kept.held ? 1 : 0;
+      sum.blocked += kept.blocked ? 1 : 0;
+      sum.podsLeaving += kept.podsLeaving;
+    }
+    for (const std::string& pool : pools) {
+      for (std::uint64_t owner : {1u, 2u}) {
+        const auto expected = recount.find({pool, owner});
+        EXPECT_EQ(ledger.counts(pool, owner),
+                  expected == recount.end() ? StandingCounts{} : expected->second)
+            << "step " << step << ", pool " << pool << ", owner " << owner;
+      }
+    }
+    EXPECT_EQ(ledger.size(), last.size());
+  }
 }
 
 }  // namespace

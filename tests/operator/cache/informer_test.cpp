@@ -64,9 +64,9 @@ TEST(KubeStore, ProjectionKeepsOnlyDeclaredFieldsAndIdentity) {
   store.upsert(store.makeEntry(node("n1", "NVIDIA-H100", 8, "1", "colossus-1")));
   auto cached = store.get("n1");
   ASSERT_TRUE(cached);
-  EXPECT_EQ(cached->meta.name, "n1");
-  EXPECT_EQ(cached->meta.uid, "u-n1");
-  EXPECT_EQ(cached->meta.resourceVersion, "1");
+  EXPECT_EQ(cached->meta.name(), "n1");
+  EXPECT_EQ(cached->meta.uid(), "u-n1");
+  EXPECT_EQ(cached->meta.resourceVersion(), "1");
   EXPECT_EQ(cached->value.gpuProduct, "NVIDIA-H100");
   EXPECT_EQ(cached->value.gpus, 8);
 }
@@ -142,12 +142,12 @@ TEST(KubeStore, ReplaceReportsAddedUpdatedAndDeleted) {
                                store.makeEntry(node("change", "H200", 8, "5")),
                                store.makeEntry(node("new", "B200", 8, "6"))});
   ASSERT_EQ(result.added.size(), 1u);
-  EXPECT_EQ(result.added[0]->meta.name, "new");
+  EXPECT_EQ(result.added[0]->meta.name(), "new");
   ASSERT_EQ(result.updated.size(), 1u);
   EXPECT_EQ(result.updated[0].first->value.gpuProduct, "H100");
   EXPECT_EQ(result.updated[0].second->value.gpuProduct, "H200");
   ASSERT_EQ(result.deleted.size(), 1u);
-  EXPECT_EQ(result.deleted[0]->meta.name, "gone");
+  EXPECT_EQ(result.deleted[0]->meta.name(), "gone");
   EXPECT_EQ(store.size(), 3u);
 }
 
@@ -158,11 +158,12 @@ struct Recorder {
   std::vector<std::string> log;  // guarded by mutex
 
   EventHandlers<NodeView> handlers() {
-    return {[this](const Cached<NodeView>& n) { push("add " + n.meta.name); },
+    return {[this](const Cached<NodeView>& n) { push("add " + std::string(n.meta.name())); },
             [this](const Cached<NodeView>& o, const Cached<NodeView>& n) {
-              push("update " + n.meta.name + " " + o.value.gpuProduct + "->" + n.value.gpuProduct);
+              push("update " + std::string(n.meta.name()) + " " + o.value.gpuProduct + "->" +
+                   n.value.gpuProduct);
             },
-            [this](const Cached<NodeView>& n) { push("delete " + n.meta.name); }};
+            [this](const Cached<NodeView>& n) { push("delete " + std::string(n.meta.name())); }};
   }
   void push(std::string entry) {
     std::lock_guard lock(mutex);
@@ -221,7 +222,7 @@ TEST(KubeInformer, AHandlerSharesTheCachedObjectInsteadOfCopyingIt) {
   EXPECT_NE(copy.get(), &elsewhere);
   EXPECT_NE(copy, informer.get("n1"));
   EXPECT_EQ(copy->value.gpuProduct, "B200");
-  EXPECT_EQ(copy->meta.resourceVersion, "9");
+  EXPECT_EQ(copy->meta.resourceVersion(), "9");
 }
 
 TEST(KubeInformer, AnEventThatChangesNothingProjectedWakesNoHandlerButKeepsItsVersion) {
@@ -236,7 +237,7 @@ TEST(KubeInformer, AnEventThatChangesNothingProjectedWakesNoHandlerButKeepsItsVe
   json heartbeat = node("n1", "H100", 8, "2", "colossus-1");
   heartbeat["status"]["conditions"] = json::array({{{"type", "Ready"}, {"status", "True"}}});
   informer.apply(WatchEventType::Modified, heartbeat);
-  EXPECT_EQ(informer.get("n1")->meta.resourceVersion, "2");
+  EXPECT_EQ(informer.get("n1")->meta.resourceVersion(), "2");
   // An index value moves while the projection stays: handlers must hear of it.
   informer.apply(WatchEventType::Modified, node("n1", "H100", 8, "3", "colossus-2"));
   // A re-list that brings a new version of an unchanged object.
@@ -246,7 +247,7 @@ TEST(KubeInformer, AnEventThatChangesNothingProjectedWakesNoHandlerButKeepsItsVe
   informer.apply(WatchEventType::Modified, node("n1", "H200", 8, "5", "colossus-2"));
   EXPECT_EQ(recorder.snapshot(),
             (std::vector<std::string>{"add n1", "update n1 H100->H100", "update n1 H100->H200"}));
-  EXPECT_EQ(informer.get("n1")->meta.resourceVersion, "5");
+  EXPECT_EQ(informer.get("n1")->meta.resourceVersion(), "5");
   EXPECT_EQ(informer.unchangedEvents(), 2u);  // the heartbeat and the re-listed copy
 }
 

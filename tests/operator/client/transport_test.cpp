@@ -109,7 +109,7 @@ class LoopbackServer {
         continue;
       if (!answer_.raw.empty()) {
         for (char byte : answer_.raw) {
-          if (write(fd, &byte, 1) != 1)
+          if (send(fd, &byte, 1, MSG_NOSIGNAL) != 1)
             break;
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
@@ -126,7 +126,7 @@ class LoopbackServer {
   static bool writeAll(int fd, const std::string& bytes) {
     std::size_t sent = 0;
     while (sent < bytes.size()) {
-      ssize_t n = write(fd, bytes.data() + sent, bytes.size() - sent);
+      ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
       if (n <= 0)
         return false;
       sent += static_cast<std::size_t>(n);
@@ -257,6 +257,95 @@ TEST(KubeTransport, AServerThatNeverAnswersFailsTheRequestAfterTheTimeout) {
   // Not a timing test: a request must not hang for good, nor be sent twice.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   EXPECT_EQ(server.requests().size(), 1u);
+}
+
+// A transport to the loopback server with the default configuration.
+std::unique_ptr<Transport> transportTo(const LoopbackServer& server) {
+  RestConfig config;
+  config.server = server.url();
+  return makeHttpsTransport(config);
+}
+
+std::string chunk(const std::string& data) {
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", data.size());
+  return std::string(size) + "\r\n" + data + "\r\n";
+}
+
+// A watch's response header, chunked as the API server sends it.
+const std::string kWatchHeader =
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+TEST(KubeTransport, AStreamGivesItsBodyLineByLineWhateverTheChunks) {
+  // Lines split across chunks, two in one chunk, an empty line between events.
+  LoopbackServer server(Answer{.raw = kWatchHeader + chunk("{\"a\":1}\n{\"b\"") +
+                                      chunk(":2}\n\n{\"c\":3}\n") + chunk("{\"d\":4}") +
+                                      "0\r\n\r\n"});
+  auto transport = transportTo(server);
+  auto stream =
+      transport->stream(HttpRequest{"GET", "/api/v1/nodes?watch=true", "", "", "application/json"},
+                        std::chrono::seconds(30));
+  EXPECT_EQ(stream->status(), 200);
+  EXPECT_EQ(stream->readLine(), "{\"a\":1}");
+  EXPECT_EQ(stream->readLine(), "{\"b\":2}");
+  EXPECT_EQ(stream->readLine(), "{\"c\":3}");
+  // What follows the last newline is no whole event: the stream ends without it.
+  EXPECT_EQ(stream->readLine(), std::nullopt);
+  EXPECT_EQ(stream->readLine(), std::nullopt);
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_NE(server.requests()[0].find("GET /api/v1/nodes?watch=true HTTP/1.1"), std::string::npos);
+}
+
+TEST(KubeTransport, AStreamedErrorIsReadWhole) {
+  LoopbackServer server(Answer{.raw = "HTTP/1.1 410 Gone\r\nContent-Length: 18\r\n\r\n"
+                                      "{\"reason\":\"Gone\"}\n"});
+  auto transport = transportTo(server);
+  auto stream = transport->stream(HttpRequest{"GET", "/api/v1/pods?watch=true", "", "", ""},
+                                  std::chrono::seconds(30));
+  EXPECT_EQ(stream->status(), 410);
+  EXPECT_EQ(stream->readAll(), "{\"reason\":\"Gone\"}\n");
+}
+
+TEST(KubeTransport, CancellingAStreamFromAnotherThreadEndsABlockedRead) {
+  // The header, one event, then silence on an open connection.
+  LoopbackServer server(Answer{.raw = kWatchHeader + chunk("{\"a\":1}\n")});
+  auto transport = transportTo(server);
+  auto stream = transport->stream(HttpRequest{"GET", "/api/v1/nodes?watch=true", "", "", ""},
+                                  std::chrono::minutes(10));
+  EXPECT_EQ(stream->readLine(), "{\"a\":1}");
+  std::atomic<bool> cancelled = false;
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cancelled = true;
+    stream->cancel();
+  });
+  EXPECT_EQ(stream->readLine(), std::nullopt);  // would block for the 10 minutes otherwise
+  EXPECT_TRUE(cancelled.load()) << "the read ended before anyone cancelled it";
+  canceller.join();
+  EXPECT_EQ(stream->readLine(), std::nullopt);
+}
+
+TEST(KubeTransport, AStreamSilentForItsTimeoutEnds) {
+  LoopbackServer server(Answer{.raw = kWatchHeader});
+  auto transport = transportTo(server);
+  auto stream = transport->stream(HttpRequest{"GET", "/api/v1/nodes?watch=true", "", "", ""},
+                                  std::chrono::milliseconds(300));
+  EXPECT_EQ(stream->status(), 200);
+  EXPECT_EQ(stream->readLine(), std::nullopt);
+}
+
+TEST(KubeTransport, AStreamToNowhereNamesTheServer) {
+  RestConfig config;
+  config.server = "http://127.0.0.1:1";
+  auto transport = makeHttpsTransport(config);
+  try {
+    transport->stream(HttpRequest{"GET", "/api/v1/nodes?watch=true", "", "", ""},
+                      std::chrono::seconds(5));
+    FAIL() << "expected TransportError";
+  } catch (const TransportError& error) {
+    EXPECT_NE(std::string(error.what()).find("http://127.0.0.1:1"), std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(KubeTransport, ReReadsTheTokenFileWhenItRotates) {

@@ -52,11 +52,26 @@ class OwnershipLedger {
 
  private:
   using SumKey = std::pair<std::string, std::uint64_t>;  // pool, owner
-  void addLocked(const NodeStanding& standing, int sign);
+  using Sums = std::map<SumKey, StandingCounts>;
+  // A node's standing as kept: its pool and owner are the key of the sum that
+  // counts it, so 30,000 members of a pool do not each keep the pool's name.
+  struct Entry {
+    Sums::iterator sum;  // sums_.end(): in no pool
+    std::int64_t podsLeaving = 0;
+    bool converged = false;
+    bool held = false;
+    bool blocked = false;
+  };
+  // Whether the entry already keeps this standing. A node in no pool is counted
+  // nowhere, so its owner is not kept either.
+  bool keeps(const Entry& entry, const NodeStanding& standing) const;
+  // Counts the standing in its pool's sum; returns the entry that keeps it.
+  Entry addLocked(const NodeStanding& standing);
+  void subtractLocked(const Entry& entry);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, NodeStanding> nodes_;  // guarded by mutex_
-  std::map<SumKey, StandingCounts> sums_;                // guarded by mutex_; no empty entries
+  std::unordered_map<std::string, Entry> nodes_;  // guarded by mutex_
+  Sums sums_;  // guarded by mutex_; no empty entries, so none a node's entry points at
 };
 
 }  // namespace landlord::controllers

@@ -225,7 +225,7 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
   // difference. Only projections that can be compared are ever skipped.
   static bool sameForHandlers(const Cached<T>& old, const Cached<T>& updated) {
     if constexpr (std::equality_comparable<T>) {
-      return old.meta.uid == updated.meta.uid && old.value == updated.value &&
+      return old.meta.uid() == updated.meta.uid() && old.value == updated.value &&
              old.indexValues == updated.indexValues;
     } else {
       return false;

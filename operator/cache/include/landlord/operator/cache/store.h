@@ -18,21 +18,10 @@
 #include <utility>
 #include <vector>
 
+#include "landlord/operator/cache/object_meta.h"
 #include "landlord/operator/client/resource.h"
 
 namespace landlord::kube {
-
-// The identity of a cached object; kept for every object whatever the
-// projection.
-struct ObjectMeta {
-  std::string ns;  // empty for cluster-scoped objects
-  std::string name;
-  std::string uid;
-  std::string resourceVersion;
-  std::string key() const { return objectKey(ns, name); }
-};
-
-ObjectMeta objectMetaOf(const nlohmann::json& object);
 
 // From the full object to what controllers read. Runs once per object version.
 template <class T>
@@ -127,7 +116,7 @@ class Store {
       auto existing = items_.find(std::string_view(key));
       seen.insert(std::move(key));
       if (existing != items_.end() &&
-          (*existing)->meta.resourceVersion == entry->meta.resourceVersion) {
+          (*existing)->meta.resourceVersion() == entry->meta.resourceVersion()) {
         continue;
       }
       Ptr copy = entry;

@@ -26,8 +26,8 @@ std::string hostPort(const ServerAddress& address);
 // or a DNS name (a DNS name is also sent as SNI).
 void verifyServerName(SSL* ssl, const std::string& name);
 
-// The configured trust and identity, decoded once per transport. cpprest makes
-// an SSL_CTX per connection; decoding PEM there (OpenSSL 3's decoders take
+// The configured trust and identity, decoded once per transport and installed
+// into its context: decoding PEM per connection (OpenSSL 3's decoders take
 // process-wide locks) made many concurrent connections slower than a few.
 struct TlsMaterial {
   X509StorePtr trust;  // only the configured CA, never the system store

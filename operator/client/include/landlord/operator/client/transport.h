@@ -55,7 +55,7 @@ class Transport {
 // against the configured CA, TLS 1.2 minimum, client certificates, bearer token
 // (file re-read on change), per-request timeout, User-Agent. send() runs on the
 // caller's thread over a pool of kept-alive Boost.Beast connections; stream()
-// (watches) over cpprestsdk.
+// (watches) over a Beast connection of its own, read on the watching thread.
 std::unique_ptr<Transport> makeHttpsTransport(const RestConfig& config);
 
 // Connects once with OpenSSL alone and explains why the handshake fails, e.g.

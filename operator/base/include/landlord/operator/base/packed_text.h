@@ -1,14 +1,14 @@
 #pragma once
 
-// Strings packed one after another into one std::string, each behind its length
-// as a LEB128 varint: one byte for a length under 128. The projections keep a
-// node's labels and taints this way, in one allocation each.
+// Strings packed one after another into one buffer, each behind its length as a
+// LEB128 varint: one byte for a length under 128. The cache keeps an object's
+// identity, and a node's labels and taints, this way, in one allocation each.
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace landlord::controllers::packed {
+namespace landlord::kube::packed {
 
 inline void appendLength(std::string& out, std::size_t length) {
   while (length >= 0x80) {
@@ -42,4 +42,4 @@ inline std::string_view readText(const char*& at) {
   return text;
 }
 
-}  // namespace landlord::controllers::packed
+}  // namespace landlord::kube::packed
