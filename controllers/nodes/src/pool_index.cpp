@@ -320,7 +320,7 @@ std::optional<PoolSummary> PoolIndex::summary(const std::string& poolName) const
   return summary;
 }
 
-std::optional<std::string> PoolIndex::poolOf(const std::string& node) const {
+std::optional<std::string> PoolIndex::poolOf(std::string_view node) const {
   std::lock_guard lock(mutex_);
   const auto it = nodes_.find(node);
   if (it == nodes_.end() || it->second.relation->memberOf.size() != 1) {

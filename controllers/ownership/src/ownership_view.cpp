@@ -81,7 +81,7 @@ std::vector<placement::NodePod> OwnershipView::podsOn(const std::string& node) c
   for (const auto& pod : deps_.pods.byIndex(kPodNodeIndex, node)) {
     placement::NodePod entry;
     entry.pod = placement::PodRef{std::string(pod->meta.ns()), std::string(pod->meta.name())};
-    if (const auto owner = tenantOfNamespace_.find(std::string(pod->meta.ns()));
+    if (const auto owner = tenantOfNamespace_.find(pod->meta.ns());
         owner != tenantOfNamespace_.end()) {
       entry.tenant = owner->second;
     }
@@ -109,7 +109,7 @@ NodeJudgement OwnershipView::judgeAs(const kube::Cached<NodeInfo>& node, const s
 }
 
 NodeJudgement OwnershipView::judge(const kube::Cached<NodeInfo>& node) const {
-  const std::optional<std::string> pool = deps_.poolIndex.poolOf(std::string(node.meta.name()));
+  const std::optional<std::string> pool = deps_.poolIndex.poolOf(node.meta.name());
   const auto cached = pool ? deps_.pools.get(*pool) : nullptr;
   if (!cached || cached->value.metadata.deleting()) {
     NodeJudgement judgement;

@@ -1,6 +1,5 @@
 #include "landlord/operator/cache/object_meta.h"
 
-#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -14,13 +13,15 @@ ObjectMeta::ObjectMeta(std::string_view ns, std::string_view name, std::string_v
   if (ns.empty() && name.empty() && uid.empty() && resourceVersion.empty()) {
     return;
   }
-  std::string text;
-  text.reserve(ns.size() + name.size() + uid.size() + resourceVersion.size() + 8);
+  std::size_t size = 0;
   for (std::string_view part : {ns, name, uid, resourceVersion}) {
-    packed::appendText(text, part);
+    size += packed::textBytes(part);
   }
-  packed_ = std::make_unique_for_overwrite<char[]>(text.size());
-  std::memcpy(packed_.get(), text.data(), text.size());
+  packed_ = std::make_unique_for_overwrite<char[]>(size);
+  char* at = packed_.get();
+  for (std::string_view part : {ns, name, uid, resourceVersion}) {
+    at = packed::writeText(at, part);
+  }
 }
 
 ObjectMeta::ObjectMeta(const ObjectMeta& other) {

@@ -56,7 +56,7 @@ class PoolIndex {
   std::size_t memberCount(const std::string& pool) const;
   // The one pool the node belongs to now: none when no pool selects it, when
   // several do, or when its pool is being deleted.
-  std::optional<std::string> poolOf(const std::string& node) const;
+  std::optional<std::string> poolOf(std::string_view node) const;
   // For a pool the index does not hold: no members, and as staleLabelled every node
   // still labelled with it.
   PoolLabelWork labelWork(const std::string& pool) const;

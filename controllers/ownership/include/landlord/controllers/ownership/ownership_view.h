@@ -89,7 +89,7 @@ class OwnershipView {
   std::optional<std::string> gpuModelOf(const NodeInfo& node) const;
 
   const Dependencies& deps_;
-  std::map<std::string, std::string> tenantOfNamespace_;
+  std::map<std::string, std::string, std::less<>> tenantOfNamespace_;
 };
 
 }  // namespace landlord::controllers

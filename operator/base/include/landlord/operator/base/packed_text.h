@@ -5,17 +5,34 @@
 // identity, and a node's labels and taints, this way, in one allocation each.
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace landlord::kube::packed {
 
-inline void appendLength(std::string& out, std::size_t length) {
+// Writes the varint at `at`; returns where it ends.
+inline char* writeLength(char* at, std::size_t length) {
   while (length >= 0x80) {
-    out.push_back(static_cast<char>((length & 0x7f) | 0x80));
+    *at++ = static_cast<char>((length & 0x7f) | 0x80);
     length >>= 7;
   }
-  out.push_back(static_cast<char>(length));
+  *at++ = static_cast<char>(length);
+  return at;
+}
+
+// The bytes writeLength() takes for this length.
+inline std::size_t lengthBytes(std::size_t length) {
+  std::size_t bytes = 1;
+  for (; length >= 0x80; length >>= 7) {
+    ++bytes;
+  }
+  return bytes;
+}
+
+inline void appendLength(std::string& out, std::size_t length) {
+  char bytes[10];  // a 64-bit length takes at most ten
+  out.append(bytes, writeLength(bytes, length));
 }
 
 inline std::size_t readLength(const char*& at) {
@@ -32,6 +49,20 @@ inline std::size_t readLength(const char*& at) {
 inline void appendText(std::string& out, std::string_view text) {
   appendLength(out, text.size());
   out.append(text);
+}
+
+// Writes the text behind its length at `at`; returns where it ends.
+inline char* writeText(char* at, std::string_view text) {
+  at = writeLength(at, text.size());
+  if (!text.empty()) {  // an empty view's data() may be null, which memcpy must not get
+    std::memcpy(at, text.data(), text.size());
+  }
+  return at + text.size();
+}
+
+// The bytes writeText() takes for this text.
+inline std::size_t textBytes(std::string_view text) {
+  return lengthBytes(text.size()) + text.size();
 }
 
 // Reads the text at `at` and moves `at` past it.
