@@ -5,7 +5,8 @@
 // projection keeps. Keys are sorted and unique; lookups scan, which is as fast as
 // a tree for the dozen labels a node carries. Lengths take one byte each below
 // 128, and the keys Kubernetes, GPU Feature Discovery and landlord put on nearly
-// every node take one byte in all: most of a node's labels are those keys.
+// every node take one byte in all, as do their most common values (true, linux,
+// the GPU products): most of a node's labels are those.
 
 #include <cstddef>
 #include <cstdint>
@@ -51,8 +52,9 @@ class LabelSet {
   bool operator==(const LabelSet&) const = default;
 
  private:
-  // Each label, in key order, as [key][value length][value], lengths as LEB128
-  // varints. A key is [0][length][text], or [n] for well-known key n (1-based).
+  // Each label, in key order, as [key][value], lengths as LEB128 varints. A key
+  // is [0][length][text], or [n] for well-known key n (1-based). A value is
+  // [length < 64][text], [0x40 + n] for well-known value n, or [0xff][length][text].
   std::string encoded_;
 };
 
