@@ -178,7 +178,6 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
     appendKey(out, labels[i].first);
     appendValue(out, labels[i].second);
   }
-  out.shrink_to_fit();
   return out;
 }
 
@@ -223,7 +222,7 @@ std::map<std::string, std::string> LabelSet::toMap() const {
 }
 
 std::size_t LabelSet::heapBytes() const {
-  return encoded_.capacity() > std::string().capacity() ? encoded_.capacity() + 1 : 0;
+  return encoded_.heapBytes();
 }
 
 }  // namespace landlord::controllers

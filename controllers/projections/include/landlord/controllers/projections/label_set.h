@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "landlord/controllers/projections/packed_iterator.h"
+#include "landlord/operator/base/packed_text.h"
 
 namespace landlord::controllers {
 
@@ -43,10 +44,13 @@ class LabelSet {
   bool contains(std::string_view key) const { return get(key).has_value(); }
   std::size_t size() const;
   bool empty() const { return encoded_.empty(); }
-  Iterator begin() const { return Iterator(encoded_.data()); }
-  Iterator end() const { return Iterator(encoded_.data() + encoded_.size()); }
+  Iterator begin() const { return Iterator(encoded_.view().data()); }
+  Iterator end() const {
+    const std::string_view encoded = encoded_.view();
+    return Iterator(encoded.data() + encoded.size());
+  }
   std::map<std::string, std::string> toMap() const;
-  // Heap bytes held beyond the object itself (0 when the labels fit inline).
+  // Heap bytes held beyond the object itself (0 when there are no labels).
   std::size_t heapBytes() const;
 
   bool operator==(const LabelSet&) const = default;
@@ -55,7 +59,7 @@ class LabelSet {
   // Each label, in key order, as [key][value], lengths as LEB128 varints. A key
   // is [0][length][text], or [n] for well-known key n (1-based). A value is
   // [length < 64][text], [0x40 + n] for well-known value n, or [0xff][length][text].
-  std::string encoded_;
+  kube::packed::String encoded_;
 };
 
 }  // namespace landlord::controllers

@@ -76,8 +76,9 @@ inline std::string_view readText(const char*& at) {
 }
 
 // One string in one exact-size allocation behind its length: 8 bytes inline
-// where a std::string takes 32 (and still allocates past 15 characters). For a
-// key kept once per node.
+// where a std::string takes 32 (and still allocates past 15 characters). For
+// what is kept once per node (a key, packed labels and taints). Empty holds no
+// allocation.
 class String {
  public:
   String() = default;
@@ -87,6 +88,16 @@ class String {
       writeText(data_.get(), text);
     }
   }
+  String(const String& other) : String(other.view()) {}
+  String(String&&) noexcept = default;
+  String& operator=(const String& other) {
+    if (this != &other) {
+      *this = String(other.view());
+    }
+    return *this;
+  }
+  String& operator=(String&&) noexcept = default;
+  ~String() = default;
   std::string_view view() const {
     if (!data_) {
       return {};
@@ -94,6 +105,9 @@ class String {
     const char* at = data_.get();
     return readText(at);
   }
+  bool empty() const { return data_ == nullptr; }
+  // Heap bytes held (the text and its length), 0 when empty.
+  std::size_t heapBytes() const { return data_ ? textBytes(view()) : 0; }
   bool operator==(const String& other) const { return view() == other.view(); }
 
  private:
