@@ -196,10 +196,13 @@ StepOutcome runStep(kube::Client& client, std::vector<NodePtr>& nodes,
             placement::decideOwnership(controllers::marksOf(node->value), wanted, {});
         if (!decision.write)
           continue;
-        const std::optional<json> written = controllers::writeMarks(client, *node, *decision.write);
-        if (!written)
+        // As the operator writes, but decoding the written node: the loop has no
+        // informer to bring it.
+        const std::optional<json> patch = controllers::ownershipPatch(*node, *decision.write);
+        if (!patch)
           continue;
-        node = cachedNode(*written);
+        node = cachedNode(
+            client.patch(kube::resources::nodes(), "", name, kube::PatchType::Merge, *patch));
         ++patched;
       } catch (const kube::ConflictError&) {
         // Someone else (kwok) wrote the node since it was read: like the operator,

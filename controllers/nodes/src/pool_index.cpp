@@ -113,7 +113,7 @@ void PoolIndex::attach(NodeEntry& entry) {
   for (const std::string& poolName : relation.memberOf) {
     PoolEntry& pool = pools_.at(poolName);
     pool.tally.add(factsOf(*entry.node));
-    pool.members.emplace(name, entry.node);
+    pool.members.emplace(name, &entry);
     if (model) {
       ++pool.productsByModel[catalog_.model(*model).name][std::string(info.product())];
     } else {
@@ -345,8 +345,8 @@ std::vector<NodePtr> PoolIndex::members(const std::string& poolName) const {
   const auto it = pools_.find(poolName);
   if (it != pools_.end()) {
     out.reserve(it->second.members.size());
-    for (const auto& [name, node] : it->second.members) {
-      out.push_back(node);
+    for (const auto& [name, entry] : it->second.members) {
+      out.push_back(entry->node);
     }
   }
   return out;

@@ -85,14 +85,17 @@ std::optional<json> ownershipPatch(const kube::Cached<NodeInfo>& node,
   return patch;
 }
 
-std::optional<json> writeMarks(kube::Client& client, const kube::Cached<NodeInfo>& node,
-                               const placement::NodeMarks& target) {
+bool writeMarks(kube::Client& client, const kube::Cached<NodeInfo>& node,
+                const placement::NodeMarks& target) {
   const std::optional<json> patch = ownershipPatch(node, target);
   if (!patch) {
-    return std::nullopt;
+    return false;
   }
-  return client.patch(kube::resources::nodes(), "", node.meta.name(), kube::PatchType::Merge,
-                      *patch);
+  kube::PatchOptions options;
+  options.decodeResult = false;  // the node's watch brings the written version
+  client.patch(kube::resources::nodes(), "", node.meta.name(), kube::PatchType::Merge, *patch,
+               options);
+  return true;
 }
 
 }  // namespace landlord::controllers

@@ -48,7 +48,7 @@ bool OwnershipLedger::keeps(const Entry& entry, const NodeStanding& standing) co
 
 bool OwnershipLedger::record(const std::string& node, NodeStanding standing) {
   std::lock_guard lock(mutex_);
-  auto it = nodes_.find(node);
+  auto it = nodes_.find(std::string_view(node));
   if (it != nodes_.end()) {
     if (keeps(it->second, standing)) {
       return false;
@@ -57,13 +57,13 @@ bool OwnershipLedger::record(const std::string& node, NodeStanding standing) {
     it->second = addLocked(standing);
     return true;
   }
-  nodes_.emplace(node, addLocked(standing));
+  nodes_.emplace(kube::packed::String(node), addLocked(standing));
   return true;
 }
 
 void OwnershipLedger::forget(const std::string& node) {
   std::lock_guard lock(mutex_);
-  const auto it = nodes_.find(node);
+  const auto it = nodes_.find(std::string_view(node));
   if (it == nodes_.end()) {
     return;
   }

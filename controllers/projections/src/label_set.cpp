@@ -62,6 +62,91 @@ constexpr std::array<std::string_view, 44> kWellKnownKeys{
 };
 static_assert(kWellKnownKeys.size() < 0x80, "a well-known key's tag must fit one byte");
 
+// Values found on nearly every node: Kubernetes' own, GPU Feature Discovery's
+// and the product and model names of the default catalog. A node's labels are
+// mostly these; what tells nodes apart (hostname, pool) is spelled out.
+constexpr std::array<std::string_view, 44> kWellKnownValues{
+    "true",
+    "false",
+    "linux",
+    "windows",
+    "amd64",
+    "arm64",
+    "kwok",
+    "1",
+    "2",
+    "4",
+    "8",
+    "16",
+    "ampere",
+    "hopper",
+    "blackwell",
+    "A100",
+    "H100",
+    "H200",
+    "B200",
+    "GB200",
+    "NVIDIA-A100-SXM4-80GB",
+    "NVIDIA-A100-SXM4-40GB",
+    "NVIDIA-A100-80GB-PCIe",
+    "NVIDIA-A100-PCIE-40GB",
+    "NVIDIA-H100-80GB-HBM3",
+    "NVIDIA-H100-SXM5-80GB",
+    "NVIDIA-H100-PCIe",
+    "NVIDIA-H100-NVL",
+    "NVIDIA-H200",
+    "NVIDIA-H200-141GB-HBM3e",
+    "NVIDIA-H200-NVL",
+    "NVIDIA-B200",
+    "NVIDIA-GB200",
+    "NVIDIA-GH200-480GB",
+    "NVIDIA-L40S",
+    "NVIDIA-L4",
+    "NVIDIA",
+    "mig.strategy.single",
+    "single",
+    "mixed",
+    "none",
+    "all-disabled",
+    "all-balanced",
+    "paused-for-mig-change",
+};
+
+// A value's first byte: below kWellKnownValueTag its length (Kubernetes caps
+// label values at 63 characters), then the well-known values, and kLongValue
+// before a varint length for anything longer than kShortValueLimit.
+constexpr unsigned char kWellKnownValueTag = 0x40;
+constexpr std::size_t kShortValueLimit = kWellKnownValueTag - 1;
+constexpr unsigned char kLongValue = 0xff;
+static_assert(kWellKnownValueTag + kWellKnownValues.size() < kLongValue,
+              "a well-known value's tag must fit one byte");
+
+void appendValue(std::string& out, std::string_view value) {
+  const auto it = std::find(kWellKnownValues.begin(), kWellKnownValues.end(), value);
+  if (it != kWellKnownValues.end()) {
+    out.push_back(static_cast<char>(kWellKnownValueTag + (it - kWellKnownValues.begin())));
+  } else if (value.size() <= kShortValueLimit) {
+    out.push_back(static_cast<char>(value.size()));
+    out.append(value);
+  } else {
+    out.push_back(static_cast<char>(kLongValue));
+    kube::packed::appendText(out, value);
+  }
+}
+
+std::string_view readValue(const char*& at) {
+  const auto tag = static_cast<unsigned char>(*at++);
+  if (tag < kWellKnownValueTag) {
+    const std::string_view value(at, tag);
+    at += tag;
+    return value;
+  }
+  if (tag == kLongValue) {
+    return kube::packed::readText(at);
+  }
+  return kWellKnownValues[tag - kWellKnownValueTag];
+}
+
 std::size_t wellKnownTag(std::string_view key) {
   const auto it = std::find(kWellKnownKeys.begin(), kWellKnownKeys.end(), key);
   return it == kWellKnownKeys.end() ? 0 : static_cast<std::size_t>(it - kWellKnownKeys.begin()) + 1;
@@ -91,9 +176,8 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
       continue;
     }
     appendKey(out, labels[i].first);
-    kube::packed::appendText(out, labels[i].second);
+    appendValue(out, labels[i].second);
   }
-  out.shrink_to_fit();
   return out;
 }
 
@@ -101,7 +185,7 @@ std::string encode(std::vector<std::pair<std::string, std::string>> labels) {
 
 LabelSet::Label LabelSet::Record::read(const char*& at) {
   const std::string_view key = readKey(at);
-  return {key, kube::packed::readText(at)};
+  return {key, readValue(at)};
 }
 
 LabelSet::LabelSet(std::initializer_list<std::pair<std::string, std::string>> labels)
@@ -138,7 +222,7 @@ std::map<std::string, std::string> LabelSet::toMap() const {
 }
 
 std::size_t LabelSet::heapBytes() const {
-  return encoded_.capacity() > std::string().capacity() ? encoded_.capacity() + 1 : 0;
+  return encoded_.heapBytes();
 }
 
 }  // namespace landlord::controllers

@@ -12,16 +12,13 @@ TaintView TaintList::Record::read(const char*& at) {
 }
 
 TaintList::TaintList(const std::vector<NodeTaint>& taints) {
+  std::string encoded;
   for (const NodeTaint& taint : taints) {
-    push_back({taint.key, taint.value, taint.effect});
+    kube::packed::appendText(encoded, taint.key);
+    kube::packed::appendText(encoded, taint.value);
+    kube::packed::appendText(encoded, taint.effect);
   }
-  encoded_.shrink_to_fit();
-}
-
-void TaintList::push_back(const TaintView& taint) {
-  kube::packed::appendText(encoded_, taint.key);
-  kube::packed::appendText(encoded_, taint.value);
-  kube::packed::appendText(encoded_, taint.effect);
+  encoded_ = kube::packed::String(encoded);
 }
 
 std::size_t TaintList::size() const {

@@ -193,7 +193,7 @@ class RestClient final : public Client {
                            .add("force", options.force ? (*options.force ? "true" : "false") : "")
                            .add("dryRun", options.dryRun ? "All" : "")
                            .str();
-    return call({"PATCH", path, contentTypeOf(type), patch.dump()});
+    return call({"PATCH", path, contentTypeOf(type), patch.dump()}, options.decodeResult);
   }
 
   json remove(const ResourceRef& resource, std::string_view ns, std::string_view name,
@@ -290,7 +290,8 @@ class RestClient final : public Client {
     }
   }
 
-  json call(const HttpRequest& request) {
+  // `decode`: false answers a success with an empty object, the body unread.
+  json call(const HttpRequest& request, bool decode = true) {
     RequestContext context{transport_->server(), request.method, request.path};
     // Honour Retry-After on reads (429, 503) a few times, as client-go does.
     constexpr int kMaxRetries = 3;
@@ -306,7 +307,7 @@ class RestClient final : public Client {
       }
       observe(request.method, response.status, started);
       if (response.status >= 200 && response.status < 300) {
-        if (response.body.empty()) {
+        if (!decode || response.body.empty()) {
           return json::object();
         }
         json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);

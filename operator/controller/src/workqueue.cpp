@@ -3,12 +3,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <queue>
-#include <set>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "landlord/operator/controller/controller_metrics.h"
@@ -46,6 +45,9 @@ struct QueueMetrics {
   prometheus::Gauge& longestRunningProcessor;
 };
 
+// Keeps one entry per key it knows (queued, processing or waiting out a delay)
+// and forgets the key once none of those holds: a storm of 30,000 node keys
+// costs one map node each, not a copy in every structure that tracks them.
 class RateLimitingQueue final : public WorkQueue {
  public:
   explicit RateLimitingQueue(WorkQueueOptions options)
@@ -63,7 +65,10 @@ class RateLimitingQueue final : public WorkQueue {
 
   void add(const std::string& key) override {
     std::lock_guard lock(mutex_);
-    addLocked(key);
+    if (shuttingDown_) {
+      return;
+    }
+    markDirtyLocked(entries_.try_emplace(key).first);
   }
 
   void addAfter(const std::string& key, Clock::Duration delay) override {
@@ -76,13 +81,12 @@ class RateLimitingQueue final : public WorkQueue {
       return;
     }
     const Clock::TimePoint readyAt = clock_.now() + delay;
-    auto [it, inserted] = waitingReadyAt_.try_emplace(key, readyAt);
-    if (!inserted) {
-      if (it->second <= readyAt) {
-        return;
-      }
-      it->second = readyAt;
+    Entry& entry = entries_.try_emplace(key).first->second;
+    if (entry.waiting && entry.readyAt <= readyAt) {
+      return;
     }
+    entry.waiting = true;
+    entry.readyAt = readyAt;
     waiting_.push(Waiting{readyAt, nextSequence_++, key});
     // A blocked get() may now have an earlier deadline to wait for.
     cv_.notify_all();
@@ -106,20 +110,19 @@ class RateLimitingQueue final : public WorkQueue {
       }
       promoteReadyLocked();
       if (!queue_.empty()) {
-        std::string key = std::move(queue_.front());
+        Entries::value_type& item = *queue_.front();
         queue_.pop_front();
-        dirty_.erase(key);
+        Entry& entry = item.second;
         const Clock::TimePoint now = clock_.now();
-        processing_.emplace(key, now);
+        entry.dirty = false;
+        entry.processing = true;
+        entry.startedAt = now;
         if (metrics_) {
           metrics_->depth.Decrement();
-          const auto added = addedAt_.find(key);
-          if (added != addedAt_.end()) {
-            metrics_->queueDuration.Observe(seconds(now - added->second));
-            addedAt_.erase(added);
-          }
+          metrics_->queueDuration.Observe(seconds(now - entry.queuedAt));
         }
-        return key;
+        ++processing_;
+        return item.first;
       }
       if (waiting_.empty()) {
         cv_.wait(lock);
@@ -131,18 +134,22 @@ class RateLimitingQueue final : public WorkQueue {
 
   void done(const std::string& key) override {
     std::lock_guard lock(mutex_);
-    const auto it = processing_.find(key);
-    if (it == processing_.end()) {
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || !it->second.processing) {
       throw std::logic_error("workqueue: done(\"" + key + "\") for a key that is not processing");
     }
+    Entry& entry = it->second;
     if (metrics_) {
-      metrics_->workDuration.Observe(seconds(clock_.now() - it->second));
+      metrics_->workDuration.Observe(seconds(clock_.now() - entry.startedAt));
     }
-    processing_.erase(it);
-    if (dirty_.count(key) > 0) {
-      pushLocked(key);
+    entry.processing = false;
+    --processing_;
+    if (entry.dirty) {
+      pushLocked(*it);
+    } else {
+      forgetIfIdleLocked(it);
     }
-    if (processing_.empty()) {
+    if (processing_ == 0) {
       drained_.notify_all();
     }
   }
@@ -162,7 +169,7 @@ class RateLimitingQueue final : public WorkQueue {
     std::unique_lock lock(mutex_);
     shuttingDown_ = true;
     cv_.notify_all();
-    drained_.wait(lock, [this] { return processing_.empty(); });
+    drained_.wait(lock, [this] { return processing_ == 0; });
   }
 
   bool shuttingDown() const override {
@@ -171,6 +178,16 @@ class RateLimitingQueue final : public WorkQueue {
   }
 
  private:
+  struct Entry {
+    bool dirty = false;         // needs processing: in queue_ unless processing
+    bool processing = false;    // handed to a worker
+    bool waiting = false;       // delayed until readyAt
+    Clock::TimePoint queuedAt;  // for workqueue_queue_duration_seconds
+    Clock::TimePoint startedAt;
+    Clock::TimePoint readyAt;
+  };
+  using Entries = std::unordered_map<std::string, Entry>;
+
   struct Waiting {
     Clock::TimePoint readyAt;
     std::uint64_t sequence;  // keeps keys with equal times in the order they were added
@@ -180,42 +197,48 @@ class RateLimitingQueue final : public WorkQueue {
     }
   };
 
-  void addLocked(const std::string& key) {
-    if (shuttingDown_ || dirty_.count(key) > 0) {
+  void markDirtyLocked(Entries::iterator it) {
+    Entry& entry = it->second;
+    if (entry.dirty) {
       return;
     }
     if (metrics_) {
       metrics_->adds.Increment();
     }
-    dirty_.insert(key);
-    if (processing_.count(key) > 0) {
-      return;  // queued again by done()
+    entry.dirty = true;
+    if (!entry.processing) {  // else queued again by done()
+      pushLocked(*it);
     }
-    pushLocked(key);
   }
 
-  void pushLocked(const std::string& key) {
-    queue_.push_back(key);
+  void pushLocked(Entries::value_type& item) {
+    item.second.queuedAt = clock_.now();
+    queue_.push_back(&item);
     if (metrics_) {
       metrics_->depth.Increment();
-      addedAt_.emplace(key, clock_.now());
     }
     cv_.notify_one();
+  }
+
+  void forgetIfIdleLocked(Entries::iterator it) {
+    const Entry& entry = it->second;
+    if (!entry.dirty && !entry.processing && !entry.waiting) {
+      entries_.erase(it);
+    }
   }
 
   // Moves every delayed key whose time has come into the queue.
   void promoteReadyLocked() {
     const Clock::TimePoint now = clock_.now();
     while (!waiting_.empty() && waiting_.top().readyAt <= now) {
-      Waiting next = waiting_.top();
-      waiting_.pop();
-      const auto it = waitingReadyAt_.find(next.key);
+      const Waiting& next = waiting_.top();
+      const auto it = entries_.find(next.key);
       // Entries superseded by an earlier addAfter() of the same key are stale.
-      if (it == waitingReadyAt_.end() || it->second != next.readyAt) {
-        continue;
+      if (it != entries_.end() && it->second.waiting && it->second.readyAt == next.readyAt) {
+        it->second.waiting = false;
+        markDirtyLocked(it);
       }
-      waitingReadyAt_.erase(it);
-      addLocked(next.key);
+      waiting_.pop();
     }
   }
 
@@ -224,10 +247,14 @@ class RateLimitingQueue final : public WorkQueue {
     const Clock::TimePoint now = clock_.now();
     double total = 0;
     double longest = 0;
-    for (const auto& [key, started] : processing_) {
-      const double running = seconds(now - started);
-      total += running;
-      longest = std::max(longest, running);
+    if (processing_ > 0) {
+      for (const auto& [key, entry] : entries_) {
+        if (entry.processing) {
+          const double running = seconds(now - entry.startedAt);
+          total += running;
+          longest = std::max(longest, running);
+        }
+      }
     }
     metrics_->unfinishedWork.Set(total);
     metrics_->longestRunningProcessor.Set(longest);
@@ -240,12 +267,13 @@ class RateLimitingQueue final : public WorkQueue {
   mutable std::mutex mutex_;
   std::condition_variable cv_;       // get() waiters; with mutex_
   std::condition_variable drained_;  // shutDownWithDrain() waiters; with mutex_
-  std::deque<std::string> queue_;    // guarded by mutex_
-  std::set<std::string> dirty_;      // guarded by mutex_; keys that need processing
-  std::map<std::string, Clock::TimePoint> processing_;  // guarded by mutex_; key -> start
-  std::map<std::string, Clock::TimePoint> addedAt_;     // guarded by mutex_; for queue duration
+  // Every key the queue tracks. A pointer to an element stays valid (unlike an
+  // iterator, through rehashing) until the element is erased, which happens
+  // only once it is neither queued, processing nor waiting.
+  Entries entries_;                         // guarded by mutex_
+  std::deque<Entries::value_type*> queue_;  // guarded by mutex_; ready, in order
+  std::size_t processing_ = 0;              // guarded by mutex_
   std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> waiting_;  // mutex_
-  std::map<std::string, Clock::TimePoint> waitingReadyAt_;                      // guarded by mutex_
   std::uint64_t nextSequence_ = 0;                                              // guarded by mutex_
   bool shuttingDown_ = false;                                                   // guarded by mutex_
 

@@ -194,6 +194,21 @@ TEST_F(KubeRestClient, PatchTypesUseTheirContentTypesAndApplyOptions) {
       std::invalid_argument);
 }
 
+TEST_F(KubeRestClient, PatchWithoutDecodingReadsNoBodyAndStillThrowsErrors) {
+  // Not even JSON: a decoding client would throw.
+  shared_->responses.push_back(HttpResponse{200, "{\"metadata\": {", std::nullopt});
+  PatchOptions quiet;
+  quiet.decodeResult = false;
+  EXPECT_EQ(client_->patch(resources::nodes(), "", "n1", PatchType::Merge,
+                           {{"spec", {{"unschedulable", true}}}}, quiet),
+            json::object());
+  EXPECT_EQ(last().method, "PATCH");
+  respond(409, status(409, "Conflict", "the object has been modified"));
+  EXPECT_THROW(client_->patch(resources::nodes(), "", "n1", PatchType::Merge,
+                              {{"spec", {{"unschedulable", true}}}}, quiet),
+               ConflictError);
+}
+
 TEST_F(KubeRestClient, DeleteSendsPreconditionsPropagationAndGrace) {
   DeleteOptions options;
   options.preconditionUid = "u-1";

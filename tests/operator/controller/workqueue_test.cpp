@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <latch>
 #include <map>
+#include <optional>
+#include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -151,6 +155,127 @@ TEST(WorkQueueTest, BlockedGetWakesWhenTheClockReachesADelayedKey) {
   clock.step(30s);
   worker.join();
   EXPECT_EQ(got, "a");
+}
+
+// Random adds, delays, gets and dones against a model of the semantics: every
+// key handed out was owed and not held by a worker, and once the clock passes
+// every delay, each owed key comes out exactly once. Catches a queue that
+// forgets a key it still owes, or keeps one it has paid.
+TEST(WorkQueueTest, RandomOperationsHandOutExactlyTheOwedKeys) {
+  struct Owed {
+    bool pending = false;
+    bool processing = false;
+    std::optional<Clock::TimePoint> readyAt;
+  };
+  for (unsigned seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937 random(seed);
+    FakeClock clock;
+    auto queue = newQueue(clock);
+    std::map<std::string, Owed> model;
+    const auto keyOf = [&] { return "key-" + std::to_string(random() % 12); };
+    // Like the queue, the model moves a delayed key whose time has come into the
+    // queue when a worker asks for work, not when the clock passes its time.
+    const auto due = [&](const Owed& owed) { return owed.readyAt && *owed.readyAt <= clock.now(); };
+    const auto promote = [&] {
+      for (auto& [key, owed] : model) {
+        if (due(owed)) {
+          owed.pending = true;
+          owed.readyAt.reset();
+        }
+      }
+    };
+    const auto queued = [&] {
+      std::size_t n = 0;
+      for (const auto& [key, owed] : model) {
+        n += owed.pending && !owed.processing ? 1 : 0;
+      }
+      return n;
+    };
+    const auto handable = [&] {
+      std::size_t n = 0;
+      for (const auto& [key, owed] : model) {
+        n += (owed.pending || due(owed)) && !owed.processing ? 1 : 0;
+      }
+      return n;
+    };
+    const auto take = [&] {
+      promote();
+      // A queue that lost an owed key would block here for ever: give up after a
+      // while, and fail rather than hang.
+      auto got = std::async(std::launch::async, [&] { return queue->get(); });
+      if (got.wait_for(10s) != std::future_status::ready) {
+        queue->shutDown();
+        got.wait();
+        FAIL() << "get() found nothing ready although " << handable() << " keys were owed";
+      }
+      const std::optional<std::string> key = got.get();
+      ASSERT_TRUE(key.has_value());
+      Owed& owed = model[*key];
+      ASSERT_TRUE(owed.pending) << *key << " was handed out but not owed";
+      ASSERT_FALSE(owed.processing) << *key << " was handed to a second worker";
+      owed.pending = false;
+      owed.processing = true;
+    };
+    for (int step = 0; step < 2000; ++step) {
+      const std::string key = keyOf();
+      switch (random() % 5) {
+        case 0:
+          queue->add(key);
+          model[key].pending = true;
+          break;
+        case 1: {
+          const auto delay = std::chrono::milliseconds(random() % 50);
+          queue->addAfter(key, delay);
+          Owed& owed = model[key];
+          if (delay == Clock::Duration::zero()) {
+            owed.pending = true;
+          } else if (!owed.readyAt || clock.now() + delay < *owed.readyAt) {
+            owed.readyAt = clock.now() + delay;
+          }
+          break;
+        }
+        case 2:
+          clock.step(std::chrono::milliseconds(random() % 20));
+          break;
+        case 3:
+          if (handable() > 0) {
+            take();
+          }
+          break;
+        default:
+          for (auto& [held, owed] : model) {
+            if (owed.processing && random() % 2 == 0) {
+              queue->done(held);
+              owed.processing = false;
+            }
+          }
+      }
+      ASSERT_EQ(queue->len(), queued());
+      if (HasFatalFailure()) {
+        return;
+      }
+    }
+    for (auto& [held, owed] : model) {
+      if (owed.processing) {
+        queue->done(held);
+        owed.processing = false;
+      }
+    }
+    clock.step(1h);
+    std::set<std::string> drained;
+    while (handable() > 0) {
+      take();
+      for (auto& [held, owed] : model) {
+        if (owed.processing) {
+          EXPECT_TRUE(drained.insert(held).second) << held << " came out twice";
+          queue->done(held);
+          owed.processing = false;
+        }
+      }
+    }
+    EXPECT_EQ(queue->len(), 0u);
+  }
 }
 
 TEST(WorkQueueTest, AddRateLimitedBacksOffAndForgetResets) {

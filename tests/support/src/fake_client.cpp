@@ -294,7 +294,13 @@ json FakeClient::update(const ResourceRef& resource, const json& object, const U
 }
 
 json FakeClient::patch(const ResourceRef& resource, std::string_view ns, std::string_view name,
-                       PatchType type, const json& patch, const PatchOptions&) {
+                       PatchType type, const json& patch, const PatchOptions& options) {
+  json written = applyPatch(resource, ns, name, type, patch);
+  return options.decodeResult ? written : json::object();
+}
+
+json FakeClient::applyPatch(const ResourceRef& resource, std::string_view ns, std::string_view name,
+                            PatchType type, const json& patch) {
   hook("patch", resource, ns, name);
   std::lock_guard lock(mutex_);
   auto& bucket = objects_[resourceKeyOf(resource)];

@@ -82,6 +82,9 @@ class FakeClient final : public Client {
   // Stores a client's write; removes the object when that write dropped the last
   // finalizer of an object being deleted.
   nlohmann::json storeWriteLocked(const ResourceRef& resource, nlohmann::json object);
+  // The patch itself: stores the patched object and returns it.
+  nlohmann::json applyPatch(const ResourceRef& resource, std::string_view ns, std::string_view name,
+                            PatchType type, const nlohmann::json& patch);
   // Deletes, or only marks when finalizers remain; `method` names the request in errors.
   nlohmann::json deleteLocked(const ResourceRef& resource, std::string_view ns,
                               std::string_view name, const std::string& method);

@@ -68,12 +68,14 @@ class PoolIndex {
   // same entry holds (members, nodes_): one copy of each name, however many maps
   // find the node by it.
   using Names = std::set<std::string, std::less<>>;
+  struct NodeEntry;
   struct PoolEntry {
     explicit PoolEntry(const placement::Catalog& catalog) : tally(catalog) {}
     api::LabelSelector selector;
     bool deleting = false;
-    placement::PoolTally tally;                   // members' composition and unknown products
-    std::map<std::string_view, NodePtr> members;  // by name
+    placement::PoolTally tally;  // members' composition and unknown products
+    // By name; an entry of nodes_, whose address holds while it is a member.
+    std::map<std::string_view, const NodeEntry*> members;
     std::map<std::string, std::map<std::string, int>> productsByModel;  // model -> product -> nodes
     std::map<std::string, Names> unknownProductNodes;                   // product -> names
     Names conflicting;

@@ -23,10 +23,10 @@ placement::NodeMarks marksOf(const NodeInfo& node);
 std::optional<nlohmann::json> ownershipPatch(const kube::Cached<NodeInfo>& node,
                                              const placement::NodeMarks& target);
 
-// Sends it when one is needed; returns the node as the server stored it, or
-// nullopt when nothing was sent. Throws ConflictError when the node changed since
-// it was read, and the client's other errors.
-std::optional<nlohmann::json> writeMarks(kube::Client& client, const kube::Cached<NodeInfo>& node,
-                                         const placement::NodeMarks& target);
+// Sends it when one is needed; returns whether it sent one. The written node is
+// not decoded: the informer's watch brings it. Throws ConflictError when the node
+// changed since it was read, and the client's other errors.
+bool writeMarks(kube::Client& client, const kube::Cached<NodeInfo>& node,
+                const placement::NodeMarks& target);
 
 }  // namespace landlord::controllers

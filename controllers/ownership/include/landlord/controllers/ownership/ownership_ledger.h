@@ -18,6 +18,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "landlord/operator/base/packed_text.h"
+
 namespace landlord::controllers {
 
 // One node as its last reconcile judged it.
@@ -70,7 +72,10 @@ class OwnershipLedger {
   void subtractLocked(const Entry& entry);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> nodes_;  // guarded by mutex_
+  // By node name, packed: 88 bytes a node where a std::string key took 120.
+  std::unordered_map<kube::packed::String, Entry, kube::packed::StringHash,
+                     kube::packed::StringEqual>
+      nodes_;  // guarded by mutex_
   Sums sums_;  // guarded by mutex_; no empty entries, so none a node's entry points at
 };
 

@@ -5,7 +5,8 @@
 // projection keeps. Keys are sorted and unique; lookups scan, which is as fast as
 // a tree for the dozen labels a node carries. Lengths take one byte each below
 // 128, and the keys Kubernetes, GPU Feature Discovery and landlord put on nearly
-// every node take one byte in all: most of a node's labels are those keys.
+// every node take one byte in all, as do their most common values (true, linux,
+// the GPU products): most of a node's labels are those.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "landlord/controllers/projections/packed_iterator.h"
+#include "landlord/operator/base/packed_text.h"
 
 namespace landlord::controllers {
 
@@ -42,18 +44,22 @@ class LabelSet {
   bool contains(std::string_view key) const { return get(key).has_value(); }
   std::size_t size() const;
   bool empty() const { return encoded_.empty(); }
-  Iterator begin() const { return Iterator(encoded_.data()); }
-  Iterator end() const { return Iterator(encoded_.data() + encoded_.size()); }
+  Iterator begin() const { return Iterator(encoded_.view().data()); }
+  Iterator end() const {
+    const std::string_view encoded = encoded_.view();
+    return Iterator(encoded.data() + encoded.size());
+  }
   std::map<std::string, std::string> toMap() const;
-  // Heap bytes held beyond the object itself (0 when the labels fit inline).
+  // Heap bytes held beyond the object itself (0 when there are no labels).
   std::size_t heapBytes() const;
 
   bool operator==(const LabelSet&) const = default;
 
  private:
-  // Each label, in key order, as [key][value length][value], lengths as LEB128
-  // varints. A key is [0][length][text], or [n] for well-known key n (1-based).
-  std::string encoded_;
+  // Each label, in key order, as [key][value], lengths as LEB128 varints. A key
+  // is [0][length][text], or [n] for well-known key n (1-based). A value is
+  // [length < 64][text], [0x40 + n] for well-known value n, or [0xff][length][text].
+  kube::packed::String encoded_;
 };
 
 }  // namespace landlord::controllers

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "landlord/controllers/projections/packed_iterator.h"
+#include "landlord/operator/base/packed_text.h"
 
 namespace landlord::controllers {
 
@@ -39,18 +40,20 @@ class TaintList {
   TaintList() = default;
   explicit TaintList(const std::vector<NodeTaint>& taints);
 
-  void push_back(const TaintView& taint);
   std::size_t size() const;
   bool empty() const { return encoded_.empty(); }
-  Iterator begin() const { return Iterator(encoded_.data()); }
-  Iterator end() const { return Iterator(encoded_.data() + encoded_.size()); }
+  Iterator begin() const { return Iterator(encoded_.view().data()); }
+  Iterator end() const {
+    const std::string_view encoded = encoded_.view();
+    return Iterator(encoded.data() + encoded.size());
+  }
   std::vector<NodeTaint> toVector() const;
 
   bool operator==(const TaintList&) const = default;
 
  private:
   // Each taint as key, value and effect, each behind its varint length.
-  std::string encoded_;
+  kube::packed::String encoded_;
 };
 
 }  // namespace landlord::controllers

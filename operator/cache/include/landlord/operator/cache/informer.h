@@ -136,7 +136,9 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
     if (stored.get() == &seen) {
       return stored;
     }
-    return std::make_shared<const Cached<T>>(seen);
+    return std::make_shared<const Cached<T>>(Cached<T>{
+        seen.meta, seen.value,
+        seen.indexValues ? std::make_unique<const IndexValues>(*seen.indexValues) : nullptr});
   }
   // Watch events and re-listed objects that changed nothing the handlers see,
   // so woke none of them.
@@ -226,7 +228,7 @@ class Informer final : public InformerBase, public Lister<T>, private ReflectorS
   static bool sameForHandlers(const Cached<T>& old, const Cached<T>& updated) {
     if constexpr (std::equality_comparable<T>) {
       return old.meta.uid() == updated.meta.uid() && old.value == updated.value &&
-             old.indexValues == updated.indexValues;
+             sameIndexValues(old.indexValues.get(), updated.indexValues.get());
     } else {
       return false;
     }

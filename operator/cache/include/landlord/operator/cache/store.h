@@ -43,12 +43,21 @@ IndexFunc labelIndexer(std::string label);
 // ("/metadata/labels", "/status/capacity/nvidia.com~1gpu").
 Projection<nlohmann::json> prunedJson(std::vector<std::string> jsonPointers);
 
+// Index values of one object, per indexer in indexer-name order.
+using IndexValues = std::vector<std::vector<std::string>>;
+
 template <class T>
 struct Cached {
   ObjectMeta meta;
   T value;
-  std::vector<std::vector<std::string>> indexValues;  // per indexer, in name order
+  // Null when the store has no indexers: an object of an unindexed kind (a
+  // Node, 30,000 times over) keeps a pointer for them, not an empty vector.
+  std::unique_ptr<const IndexValues> indexValues;
 };
+
+inline bool sameIndexValues(const IndexValues* a, const IndexValues* b) {
+  return a == nullptr || b == nullptr ? a == b : *a == *b;
+}
 
 // An object key split back into namespace and name (names never hold a '/'). A
 // key has a '/' exactly when its object has a namespace: "/a" is no object's key.
@@ -86,9 +95,13 @@ class Store {
     auto entry = std::make_shared<Cached<T>>();
     entry->meta = objectMetaOf(object);
     entry->value = projection_(object);
-    entry->indexValues.reserve(indexers_.size());
-    for (const auto& [_, indexFunc] : indexers_) {
-      entry->indexValues.push_back(indexFunc(object));
+    if (!indexers_.empty()) {
+      auto values = std::make_unique<IndexValues>();
+      values->reserve(indexers_.size());
+      for (const auto& [_, indexFunc] : indexers_) {
+        values->push_back(indexFunc(object));
+      }
+      entry->indexValues = std::move(values);
     }
     return entry;
   }
@@ -231,11 +244,17 @@ class Store {
   }
 
   // The set finds an entry by its namespace and name, or by its key: no key is
-  // stored beside the entry that holds it.
+  // stored beside the entry that holds it. The hash is noexcept, so libstdc++
+  // keeps no hash code beside each entry either (a set node of 24 bytes, not 32,
+  // and malloc's 32-byte class, not 48).
   struct EntryHash {
     using is_transparent = void;
-    std::size_t operator()(const Ptr& entry) const { return hashKeyParts(keyPartsOf(entry->meta)); }
-    std::size_t operator()(std::string_view key) const { return hashKeyParts(splitObjectKey(key)); }
+    std::size_t operator()(const Ptr& entry) const noexcept {
+      return hashKeyParts(keyPartsOf(entry->meta));
+    }
+    std::size_t operator()(std::string_view key) const noexcept {
+      return hashKeyParts(splitObjectKey(key));
+    }
   };
   struct EntryEqual {
     using is_transparent = void;
@@ -248,18 +267,26 @@ class Store {
   };
 
   void indexLocked(const std::string& key, const Cached<T>& entry) {
-    for (std::size_t i = 0; i < indexNames_.size() && i < entry.indexValues.size(); ++i) {
+    if (!entry.indexValues) {
+      return;
+    }
+    const IndexValues& values = *entry.indexValues;
+    for (std::size_t i = 0; i < indexNames_.size() && i < values.size(); ++i) {
       auto& index = indices_[indexNames_[i]];
-      for (const std::string& value : entry.indexValues[i]) {
+      for (const std::string& value : values[i]) {
         index[value].insert(key);
       }
     }
   }
 
   void unindexLocked(const std::string& key, const Cached<T>& entry) {
-    for (std::size_t i = 0; i < indexNames_.size() && i < entry.indexValues.size(); ++i) {
+    if (!entry.indexValues) {
+      return;
+    }
+    const IndexValues& values = *entry.indexValues;
+    for (std::size_t i = 0; i < indexNames_.size() && i < values.size(); ++i) {
       auto& index = indices_[indexNames_[i]];
-      for (const std::string& value : entry.indexValues[i]) {
+      for (const std::string& value : values[i]) {
         auto keys = index.find(value);
         if (keys != index.end()) {
           keys->second.erase(key);

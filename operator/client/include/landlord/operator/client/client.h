@@ -63,6 +63,10 @@ struct PatchOptions {
   std::optional<bool> force;  // ServerSideApply: take ownership of conflicting fields
   bool dryRun = false;
   std::string subresource;
+  // false: patch() returns an empty object on success instead of decoding the
+  // object the server wrote (client-go's Do().Error()). A writer that reads the
+  // result from its watch skips parsing a whole object per write.
+  bool decodeResult = true;
 };
 
 enum class PropagationPolicy { Orphan, Background, Foreground };
