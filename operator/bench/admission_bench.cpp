@@ -80,14 +80,17 @@ std::string podCreateReview() {
         {"userInfo",
          {{"username", "system:serviceaccount:owner-training:deployer"},
           {"uid", "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"},
-          {"groups", {"system:serviceaccounts", "system:serviceaccounts:owner-training",
-                      "system:authenticated"}}}},
+          {"groups",
+           {"system:serviceaccounts", "system:serviceaccounts:owner-training",
+            "system:authenticated"}}}},
         {"object", storedPod()},
         {"oldObject", nullptr},
         {"dryRun", false},
         {"options",
-         {{"kind", "CreateOptions"}, {"apiVersion", "meta.k8s.io/v1"},
-          {"fieldManager", "kubectl-client-side-apply"}, {"fieldValidation", "Strict"}}}}}};
+         {{"kind", "CreateOptions"},
+          {"apiVersion", "meta.k8s.io/v1"},
+          {"fieldManager", "kubectl-client-side-apply"},
+          {"fieldValidation", "Strict"}}}}}};
   return review.dump();
 }
 

@@ -91,7 +91,6 @@ class FieldReader {
     return FieldReader(*value, fieldPath(key));
   }
 
-
  private:
   static const json& emptyObject() {
     static const json empty = json::object();
