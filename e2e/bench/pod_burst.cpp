@@ -8,6 +8,9 @@
 //                           [--concurrency W] [--label TEXT]
 //        landlord-pod-burst --kubeconfig PATH --namespace NS --delete
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -135,6 +138,13 @@ int run(const Options& options) {
   std::printf("%s: %d pods created in %.2f s by %d workers: %.1f pods/s (%d errors)\n",
               options.label.c_str(), created.load(), seconds, options.concurrency,
               created.load() / seconds, errors);
+  // This client shares the machine's cores with the API server it measures.
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto cpuSeconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  std::printf("%s: CPU per pod: landlord-pod-burst (this client) %.0f us\n", options.label.c_str(),
+              (cpuSeconds(usage.ru_utime) + cpuSeconds(usage.ru_stime)) * 1e6 /
+                  std::max(1, created.load()));
   if (!firstError.empty()) {
     std::printf("  first error: %s\n", firstError.substr(0, 300).c_str());
   }

@@ -278,7 +278,8 @@ start_etcd() {
     --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "landlord=http://127.0.0.1:$ETCD_PEER_PORT" \
     --quota-backend-bytes $((8 * 1024 * 1024 * 1024)) \
-    --snapshot-count 50000 --log-level warn
+    --snapshot-count 50000 --log-level warn \
+    --experimental-watch-progress-notify-interval 5s
   wait_ready etcd 30 curl --silent --fail --max-time 2 "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
 }
 
@@ -287,6 +288,13 @@ start_etcd() {
 # taint would never leave the hollow nodes (which are created Ready).
 # With a real node, the API server publishes its address as the endpoint of the
 # `kubernetes` Service (lease reconciler), so pods reach it by in-cluster config.
+# WatchList (beta, on by default in 1.32) turns every watch from
+# resourceVersion "" or "0" into a streaming list, which needs etcd's
+# RequestWatchProgress; Debian's etcd 3.4.23 lacks it, so such a watch ends at
+# once with an error. kwok watches pods that way: its pods would go Running only
+# on its relists, 30 to 60 s apart. Progress notifications every 5 s (as
+# kubeadm sets) keep the watch cache's version current for quiet resources, so
+# a watch from a recent version does not wait and time out.
 start_kube_apiserver() {
   local node_flags=(--endpoint-reconciler-type none)
   if node_enabled; then
@@ -309,7 +317,7 @@ start_kube_apiserver() {
     --allow-privileged "${node_flags[@]}" \
     --disable-admission-plugins TaintNodesByCondition \
     --max-requests-inflight 2000 --max-mutating-requests-inflight 1000 \
-    --profiling=false --enable-garbage-collector=true \
+    --profiling=false --enable-garbage-collector=true --feature-gates WatchList=false \
     --v 1
   wait_ready kube-apiserver 120 https_probe "$APISERVER_URL/readyz" admin
 }

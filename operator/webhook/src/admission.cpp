@@ -91,12 +91,6 @@ class FieldReader {
     return FieldReader(*value, fieldPath(key));
   }
 
-  // Any JSON value, kept as is (null when absent).
-  json raw(std::string_view key) const {
-    const json* value = find(key);
-    return value == nullptr ? json() : *value;
-  }
-
  private:
   static const json& emptyObject() {
     static const json empty = json::object();
@@ -112,6 +106,14 @@ class FieldReader {
   const json& object_;
   const std::string path_;
 };
+
+// A member moved out of `object` (null when absent): the object and its old
+// version are most of an AdmissionReview, and copying them would cost as much
+// as parsing them did.
+json takeMember(json& object, std::string_view key) {
+  const auto it = object.find(key);
+  return it == object.end() ? json() : std::move(*it);
+}
 
 }  // namespace
 
@@ -153,9 +155,10 @@ AdmissionRequest parseAdmissionReview(const std::string& body) {
   parsed.operation = request.requiredString("operation");
   const FieldReader userInfo = request.object("userInfo");
   parsed.userInfo = {userInfo.string("username"), userInfo.strings("groups")};
-  parsed.object = request.raw("object");
-  parsed.oldObject = request.raw("oldObject");
   parsed.dryRun = request.boolean("dryRun");
+  json& requestObject = review["request"];  // an object: read above
+  parsed.object = takeMember(requestObject, "object");
+  parsed.oldObject = takeMember(requestObject, "oldObject");
   return parsed;
 }
 
