@@ -108,8 +108,8 @@ class FieldReader {
 };
 
 // A member moved out of `object` (null when absent): the object and its old
-// version are most of an AdmissionReview, and copying them would cost as much
-// as parsing them did.
+// version are most of an AdmissionReview, and copying the pod cost a fifth of
+// decoding the review (operator/bench/admission_bench.cpp).
 json takeMember(json& object, std::string_view key) {
   const auto it = object.find(key);
   return it == object.end() ? json() : std::move(*it);
