@@ -1,7 +1,8 @@
-// landlord-go-peer: the Go reference landlord's benchmarks measure against. Two
-// modes: `handover` hands a pool's nodes from one tenant to another with
-// client-go and the fewest writes a crash-safe handover needs; `cache` caches
-// every Node with controller-runtime's cache and reports the process's RSS.
+// landlord-go-peer: the Go reference landlord's benchmarks measure against.
+// `handover` hands a pool's nodes from one tenant to another with client-go and
+// the fewest writes a crash-safe handover needs; `cache` caches every Node with
+// controller-runtime's cache and reports the process's RSS; `webhook` answers
+// every AdmissionReview allowed, judging nothing.
 package main
 
 import (
@@ -22,6 +23,8 @@ Modes:
              evict A's, one atomic relabel-retaint-uncordon), print the time
   cache      cache every Node with controller-runtime's cache (managedFields
              stripped), print the process's RSS
+  webhook    serve an admission webhook over HTTPS that allows everything,
+             judging nothing: what any webhook call costs the API server
 
 Run 'landlord-go-peer MODE -h' for the flags of a mode.
 `
@@ -37,11 +40,13 @@ func main() {
 		err = runHandover(args)
 	case "cache":
 		err = runCache(args)
+	case "webhook":
+		err = runWebhook(args)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
 	default:
-		err = usageError{fmt.Sprintf("unknown mode %q (want handover or cache)", mode)}
+		err = usageError{fmt.Sprintf("unknown mode %q (want handover, cache or webhook)", mode)}
 	}
 	var bad usageError
 	switch {
