@@ -1,10 +1,11 @@
 #include "landlord/operator/controller/workqueue.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
-#include <queue>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
@@ -87,7 +88,8 @@ class RateLimitingQueue final : public WorkQueue {
     }
     entry.waiting = true;
     entry.readyAt = readyAt;
-    waiting_.push(Waiting{readyAt, nextSequence_++, key});
+    waiting_.push_back(Waiting{readyAt, nextSequence_++, key});
+    std::push_heap(waiting_.begin(), waiting_.end(), std::greater<>());
     // A blocked get() may now have an earlier deadline to wait for.
     cv_.notify_all();
   }
@@ -127,7 +129,7 @@ class RateLimitingQueue final : public WorkQueue {
       if (waiting_.empty()) {
         cv_.wait(lock);
       } else {
-        clock_.waitUntil(lock, cv_, waiting_.top().readyAt);
+        clock_.waitUntil(lock, cv_, waiting_.front().readyAt);
       }
     }
   }
@@ -188,6 +190,11 @@ class RateLimitingQueue final : public WorkQueue {
   };
   using Entries = std::unordered_map<std::string, Entry>;
 
+  // A handover's storm leaves a bucket array and a delay heap sized for every
+  // node of the pool; once the storm has passed they are given back, so the
+  // memory a quiet operator holds does not depend on its busiest minute.
+  static constexpr std::size_t kStormSize = 1024;
+
   struct Waiting {
     Clock::TimePoint readyAt;
     std::uint64_t sequence;  // keeps keys with equal times in the order they were added
@@ -224,21 +231,28 @@ class RateLimitingQueue final : public WorkQueue {
     const Entry& entry = it->second;
     if (!entry.dirty && !entry.processing && !entry.waiting) {
       entries_.erase(it);
+      if (entries_.bucket_count() > kStormSize && entries_.size() * 8 < entries_.bucket_count()) {
+        entries_.rehash(0);  // moves no entry, so queue_'s pointers stay valid
+      }
     }
   }
 
   // Moves every delayed key whose time has come into the queue.
   void promoteReadyLocked() {
     const Clock::TimePoint now = clock_.now();
-    while (!waiting_.empty() && waiting_.top().readyAt <= now) {
-      const Waiting& next = waiting_.top();
+    while (!waiting_.empty() && waiting_.front().readyAt <= now) {
+      std::pop_heap(waiting_.begin(), waiting_.end(), std::greater<>());
+      const Waiting& next = waiting_.back();
       const auto it = entries_.find(next.key);
       // Entries superseded by an earlier addAfter() of the same key are stale.
       if (it != entries_.end() && it->second.waiting && it->second.readyAt == next.readyAt) {
         it->second.waiting = false;
         markDirtyLocked(it);
       }
-      waiting_.pop();
+      waiting_.pop_back();
+    }
+    if (waiting_.capacity() > kStormSize && waiting_.size() * 8 < waiting_.capacity()) {
+      waiting_.shrink_to_fit();
     }
   }
 
@@ -273,9 +287,9 @@ class RateLimitingQueue final : public WorkQueue {
   Entries entries_;                         // guarded by mutex_
   std::deque<Entries::value_type*> queue_;  // guarded by mutex_; ready, in order
   std::size_t processing_ = 0;              // guarded by mutex_
-  std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> waiting_;  // mutex_
-  std::uint64_t nextSequence_ = 0;                                              // guarded by mutex_
-  bool shuttingDown_ = false;                                                   // guarded by mutex_
+  std::vector<Waiting> waiting_;            // guarded by mutex_; a min-heap on (readyAt, sequence)
+  std::uint64_t nextSequence_ = 0;          // guarded by mutex_
+  bool shuttingDown_ = false;               // guarded by mutex_
 
   // Last member: unregistered first, before the state it reads is destroyed.
   metrics::CollectHookRegistration collectHook_;

@@ -278,6 +278,57 @@ TEST(WorkQueueTest, RandomOperationsHandOutExactlyTheOwedKeys) {
   }
 }
 
+// A handover's storm: thousands of keys, some delayed, drained while new keys
+// arrive. The queue gives back the room the storm took as it drains, while keys
+// are still queued and waiting; every key must come out exactly once, the
+// immediate ones in the order they were added.
+TEST(WorkQueueTest, AStormOfKeysDrainsExactlyOnceWhileTheQueueShrinks) {
+  FakeClock clock;
+  auto queue = newQueue(clock);
+  constexpr int kNow = 5000;
+  constexpr int kLater = 3000;
+  for (int i = 0; i < kNow; ++i) {
+    queue->add("node-" + std::to_string(i));
+  }
+  for (int i = 0; i < kLater; ++i) {
+    queue->addAfter("later-" + std::to_string(i), std::chrono::milliseconds(1 + i));
+  }
+  std::vector<std::string> handedOut;
+  const auto takeOne = [&] {
+    const std::optional<std::string> key = queue->get();
+    ASSERT_TRUE(key.has_value());
+    handedOut.push_back(*key);
+    queue->done(*key);
+  };
+  for (int i = 0; i < kNow - 100; ++i) {
+    takeOne();
+  }
+  for (int i = 0; i < 10; ++i) {
+    queue->add("fresh-" + std::to_string(i));
+  }
+  clock.step(1h);
+  while (queue->len() > 0 || handedOut.size() < kNow + kLater + 10) {
+    takeOne();
+    if (HasFatalFailure()) {
+      return;
+    }
+  }
+  ASSERT_EQ(handedOut.size(), static_cast<std::size_t>(kNow + kLater + 10));
+  EXPECT_EQ(std::set<std::string>(handedOut.begin(), handedOut.end()).size(), handedOut.size())
+      << "a key came out twice";
+  for (int i = 0; i < kNow; ++i) {
+    EXPECT_EQ(handedOut[i], "node-" + std::to_string(i));
+  }
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(handedOut[kNow + i], "fresh-" + std::to_string(i));
+  }
+  // The delayed keys come out in the order of their times.
+  for (int i = 0; i < kLater; ++i) {
+    EXPECT_EQ(handedOut[kNow + 10 + i], "later-" + std::to_string(i));
+  }
+  EXPECT_EQ(queue->len(), 0u);
+}
+
 TEST(WorkQueueTest, AddRateLimitedBacksOffAndForgetResets) {
   FakeClock clock;
   auto queue = newQueue(clock);
