@@ -67,6 +67,11 @@ component_running() {
   [[ -n $state && $state != Z ]]
 }
 
+# User + system CPU seconds a process has used so far.
+cpu_seconds() { # pid
+  awk -v tick="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / tick }' "/proc/$1/stat"
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
